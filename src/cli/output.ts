@@ -1,0 +1,42 @@
+import { UserFacingError } from '../errors.js';
+
+/** Prints a failure for an operator: the message and its details, no stack unless asked for. */
+export function reportFailure(error: unknown): void {
+  if (error instanceof UserFacingError) {
+    process.stderr.write(`gatehouse: ${error.message}\n`);
+    for (const detail of error.details) process.stderr.write(`  - ${detail.replaceAll('\n', '\n    ')}\n`);
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gatehouse: unexpected error: ${message}\n`);
+  if (process.env.GATEHOUSE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+}
+
+/** Runs a command body; a failure prints cleanly and exits 1. */
+export async function runCommand(body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    reportFailure(error);
+    process.exitCode = 1;
+  }
+}
+
+/** Calls `stop` once on SIGINT or SIGTERM, then exits 0 (1 if stopping failed). */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`gatehouse: ${signal} received, shutting down\n`);
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        reportFailure(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

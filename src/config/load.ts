@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserFacingError } from '../errors.js';
+import { deepMerge, interpolateEnv, isPlainObject, type InterpolationProblem } from './interpolate.js';
+import { configSchema, type ParsedConfig } from './schema.js';
+
+/** The validated, frozen configuration with every stage-dependent default decided. */
+export type GatehouseConfig = Readonly<
+  Omit<ParsedConfig, 'stage' | 'introspection' | 'sandbox' | 'stages'> & {
+    stage: string;
+    introspection: boolean;
+    sandbox: boolean;
+    /** Where the configuration came from, for messages. */
+    source: string;
+  }
+>;
+
+export interface ResolveOptions {
+  /** `--stage`; wins over GATEHOUSE_STAGE and the file's own `stage`. */
+  stage?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Relative paths in the config resolve against this directory. */
+  baseDir?: string;
+  source?: string;
+  /** Command-line flags (e.g. `--port`), merged over the file and its stage overlay. */
+  overrides?: Record<string, unknown>;
+}
+
+export const DEFAULT_CONFIG_FILES = ['gatehouse.yaml', 'schema/gatehouse.yaml'];
+
+export function findDefaultConfig(cwd: string = process.cwd()): string | undefined {
+  return DEFAULT_CONFIG_FILES.map((file) => resolve(cwd, file)).find((file) => existsSync(file));
+}
+
+export async function loadConfigFile(path: string, options: Omit<ResolveOptions, 'baseDir' | 'source'> = {}) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserFacingError(
+      `Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new UserFacingError(
+      `Config file ${path} is not valid YAML:`,
+      document.errors.map((error) => error.message.split('\n')[0] ?? error.message),
+    );
+  }
+  return resolveConfig(document.toJS() ?? {}, { ...options, baseDir: dirname(path), source: path });
+}
+
+/** Interpolates, applies the stage overlay, validates, fills stage defaults and freezes. */
+export function resolveConfig(raw: unknown, options: ResolveOptions = {}): GatehouseConfig {
+  const env = options.env ?? process.env;
+  const source = options.source ?? 'configuration';
+  if (!isPlainObject(raw))
+    throw new UserFacingError(`Invalid ${source}: expected a mapping at the top level`);
+
+  const problems: InterpolationProblem[] = [];
+  const interpolated = interpolateEnv(raw, env, problems) as Record<string, unknown>;
+  if (problems.length > 0) {
+    throw new UserFacingError(
+      `Invalid ${source}:`,
+      problems.map((p) => `${formatPath(p.path)}: ${p.message}`),
+    );
+  }
+
+  const stage = options.stage ?? env.GATEHOUSE_STAGE ?? stringOrUndefined(interpolated.stage) ?? 'dev';
+  const stages = isPlainObject(interpolated.stages) ? interpolated.stages : {};
+  const overlay = stages[stage];
+  const withStage = overlay === undefined ? interpolated : deepMerge(interpolated, overlay);
+  const merged = options.overrides === undefined ? withStage : deepMerge(withStage, options.overrides);
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    throw new UserFacingError(`Invalid ${source} (stage "${stage}"):`, formatIssues(result.error.issues));
+  }
+  const parsed = result.data;
+  const baseDir = options.baseDir ?? process.cwd();
+  const onOutsideProd = stage !== 'prod';
+  const { stages: _stages, ...rest } = parsed;
+  return deepFreeze({
+    ...rest,
+    stage,
+    source,
+    introspection: parsed.introspection ?? onOutsideProd,
+    sandbox: parsed.sandbox ?? onOutsideProd,
+    supergraph: parsed.supergraph === undefined ? undefined : absolute(baseDir, parsed.supergraph),
+    subgraphs: parsed.subgraphs.map((subgraph) =>
+      subgraph.schema === undefined ? subgraph : { ...subgraph, schema: absolute(baseDir, subgraph.schema) },
+    ),
+  }) as GatehouseConfig;
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = formatPath(issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key`).join('\n');
+    }
+    return `${where}: ${issue.message}`;
+  });
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function absolute(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * The whole gatehouse.yaml, validated once at boot. Every field has a default where one makes
+ * sense and a description, which `scripts/config-reference.mjs` turns into the README's table.
+ */
+
+// Values can come from ${env:…}, which always yields a string, so numbers and booleans accept
+// their string spelling too.
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
+    z
+      .number({ error: 'expected an integer' })
+      .int('expected an integer')
+      .min(min, `expected an integer of at least ${min}`)
+      .max(max, `expected an integer of at most ${max}`),
+  );
+const boolean = () =>
+  z.preprocess(
+    (value) => (value === 'true' ? true : value === 'false' ? false : value),
+    z.boolean({ error: 'expected true or false' }),
+  );
+
+const subgraphName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, "_" and "-"');
+
+export const subgraphConfigSchema = z.strictObject({
+  name: subgraphName.describe('Unique name of the subgraph, used in errors, logs and metrics.'),
+  url: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+    .describe('Where the gateway sends this subgraph its requests.'),
+  schema: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Path to the subgraph SDL, relative to the config file. Without it the SDL is read from `url` with `{ _service { sdl } }`.',
+    ),
+  timeoutMs: integer(1)
+    .optional()
+    .describe('Time allowed for one request to this subgraph. Defaults to `transport.timeoutMs`.'),
+});
+
+const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').describe('Interface to listen on.'),
+    port: integer(0, 65535).default(4000).describe('Port to listen on; 0 picks a free one.'),
+    bodyLimitBytes: integer(1)
+      .default(1_048_576)
+      .describe('Largest request body accepted; larger bodies get 413.'),
+    shutdownTimeoutMs: integer(0)
+      .default(10_000)
+      .describe('On SIGTERM, how long in-flight requests may run before the process exits anyway.'),
+  })
+  .default({ host: '127.0.0.1', port: 4000, bodyLimitBytes: 1_048_576, shutdownTimeoutMs: 10_000 });
+
+const transportSchema = z
+  .strictObject({
+    timeoutMs: integer(1).default(10_000).describe('Default time allowed for one subgraph request.'),
+    connectionsPerSubgraph: integer(1)
+      .default(64)
+      .describe('Most keep-alive connections the gateway opens to one subgraph.'),
+  })
+  .default({ timeoutMs: 10_000, connectionsPerSubgraph: 64 });
+
+const loggingSchema = z
+  .strictObject({
+    level: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('Least severe log level written.'),
+  })
+  .default({ level: 'info' });
+
+export const configSchema = z
+  .strictObject({
+    stage: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional()
+      .describe('Stage to run as (dev, test, prod, …). `--stage` and `GATEHOUSE_STAGE` override it.'),
+    server: serverSchema.describe('The HTTP listener.'),
+    supergraph: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Path to a composed supergraph SDL. Use this or `subgraphs`, not both.'),
+    subgraphs: z
+      .array(subgraphConfigSchema)
+      .default([])
+      .describe('The subgraphs to compose at start-up. Use this or `supergraph`, not both.'),
+    transport: transportSchema.describe('How the gateway talks to subgraphs.'),
+    introspection: boolean()
+      .optional()
+      .describe('Answer introspection queries. Defaults to on in every stage except `prod`.'),
+    sandbox: boolean()
+      .optional()
+      .describe('Serve the sandbox UI at `/` and `/sandbox`. Defaults to on in every stage except `prod`.'),
+    logging: loggingSchema.describe('Structured (JSON) logs on stdout.'),
+    stages: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('Per-stage overlays, deep-merged over the rest of the file for the chosen stage.'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.supergraph && config.subgraphs.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supergraph'],
+        message: 'set either `supergraph` or `subgraphs`, not both',
+      });
+    }
+    const seen = new Set<string>();
+    config.subgraphs.forEach((subgraph, index) => {
+      if (seen.has(subgraph.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['subgraphs', index, 'name'],
+          message: `duplicate subgraph name "${subgraph.name}"`,
+        });
+      }
+      seen.add(subgraph.name);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type SubgraphConfig = z.output<typeof subgraphConfigSchema>;

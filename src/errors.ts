@@ -1,0 +1,76 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error code Gatehouse emits, with the HTTP status it answers with and the message a
+ * client sees. Client-facing errors are built from here so that codes, statuses and wording
+ * stay consistent; `test/unit/errors.test.ts` walks the catalogue.
+ */
+export const errorCatalogue = {
+  BAD_REQUEST: { status: 400, message: 'The request is not a valid GraphQL request.' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  MISSING_QUERY: { status: 400, message: 'The request has no GraphQL query.' },
+  GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL query could not be parsed.' },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The GraphQL query is not valid against the schema.' },
+  OPERATION_RESOLUTION_FAILURE: { status: 400, message: 'The requested operation was not found.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Only queries can be sent with GET; use POST.' },
+  NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: 'Unsupported content type: send application/json (or application/graphql-response+json).',
+  },
+  CSRF_PREVENTED: {
+    status: 400,
+    message:
+      'This request was blocked as a possible CSRF attempt: send a Content-Type of application/json or an Apollo-Require-Preflight header.',
+  },
+  NOT_READY: { status: 503, message: 'The gateway has not loaded a supergraph yet.' },
+  SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },
+  SUBGRAPH_UNAVAILABLE: {
+    status: 502,
+    message: 'A subgraph could not be reached or did not answer in time.',
+  },
+  SUBGRAPH_BAD_RESPONSE: { status: 502, message: 'A subgraph answered with something that is not GraphQL.' },
+  SANDBOX_NOT_BUILT: { status: 503, message: 'The sandbox UI is not built: run npm run build' },
+  INTERNAL_SERVER_ERROR: { status: 500, message: 'Internal server error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface GraphQLErrorBody {
+  errors: { message: string; extensions: { code: ErrorCode } & Record<string, unknown> }[];
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return errorCatalogue[code].status;
+}
+
+/** A GraphQL-shaped error body for failures that happen before GraphQL execution. */
+export function errorBody(
+  code: ErrorCode,
+  message?: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLErrorBody {
+  return {
+    errors: [{ message: message ?? errorCatalogue[code].message, extensions: { ...extensions, code } }],
+  };
+}
+
+export function gatehouseError(
+  code: ErrorCode,
+  message?: string,
+  extensions: Record<string, unknown> = {},
+): GraphQLError {
+  return new GraphQLError(message ?? errorCatalogue[code].message, { extensions: { ...extensions, code } });
+}
+
+/** A failure the operator must fix (bad config, composition errors): printed without a stack, exit 1. */
+export class UserFacingError extends Error {
+  constructor(
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}

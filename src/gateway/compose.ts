@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { composeServices } from '@apollo/composition';
+import type { GraphQLError} from 'graphql';
+import { Source, getLocation, parse, type DocumentNode } from 'graphql';
+import { request } from 'undici';
+import type { SubgraphConfig } from '../config/schema.js';
+import { UserFacingError } from '../errors.js';
+
+export interface SubgraphSdl {
+  name: string;
+  url: string;
+  sdl: string;
+  /** A file path, or the URL the SDL was read from; shown in error locations. */
+  origin: string;
+}
+
+export interface IntrospectionOptions {
+  /** How long to keep retrying a subgraph that does not answer yet (it may still be starting). */
+  waitMs: number;
+}
+
+const SERVICE_SDL_QUERY = JSON.stringify({ query: 'query __GatehouseSubgraphSdl { _service { sdl } }' });
+
+/** Reads each subgraph's SDL: from its schema file, or from the running service. */
+export async function loadSubgraphSdls(
+  subgraphs: readonly SubgraphConfig[],
+  options: IntrospectionOptions,
+): Promise<SubgraphSdl[]> {
+  return Promise.all(
+    subgraphs.map(async (subgraph) => {
+      if (subgraph.schema !== undefined) {
+        try {
+          return {
+            name: subgraph.name,
+            url: subgraph.url,
+            sdl: await readFile(subgraph.schema, 'utf8'),
+            origin: subgraph.schema,
+          };
+        } catch (error) {
+          throw new UserFacingError(
+            `Cannot read the schema of subgraph "${subgraph.name}" from ${subgraph.schema}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          );
+        }
+      }
+      const sdl = await introspectSubgraph(subgraph.name, subgraph.url, options.waitMs);
+      return { name: subgraph.name, url: subgraph.url, sdl, origin: subgraph.url };
+    }),
+  );
+}
+
+async function introspectSubgraph(name: string, url: string, waitMs: number): Promise<string> {
+  const deadline = Date.now() + waitMs;
+  let lastProblem = '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: SERVICE_SDL_QUERY,
+        signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, deadline - Date.now()))),
+      });
+      const text = await response.body.text();
+      const sdl = extractSdl(text);
+      if (sdl !== undefined) return sdl;
+      lastProblem = `answered HTTP ${response.statusCode} without { _service { sdl } }; is it a Federation subgraph?`;
+      break;
+    } catch (error) {
+      lastProblem = describeNetworkError(error);
+    }
+    if (Date.now() + 250 > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 100 * 2 ** attempt)));
+  }
+  throw new UserFacingError(`Cannot read the schema of subgraph "${name}" from ${url}: ${lastProblem}`);
+}
+
+function extractSdl(text: string): string | undefined {
+  try {
+    const body = JSON.parse(text) as { data?: { _service?: { sdl?: unknown } } };
+    const sdl = body.data?._service?.sdl;
+    return typeof sdl === 'string' ? sdl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeNetworkError(error: unknown): string {
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).code ??
+    (error as { cause?: { code?: string } }).cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'host not found';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return 'timed out';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timed out';
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Composes the subgraphs into a supergraph SDL. Any parse or composition error fails with every
+ * error listed, each with the subgraph and the file/line/column it points at.
+ */
+export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
+  const problems: string[] = [];
+  const services: { name: string; url: string; typeDefs: DocumentNode }[] = [];
+  for (const subgraph of subgraphs) {
+    try {
+      services.push({
+        name: subgraph.name,
+        url: subgraph.url,
+        typeDefs: parse(new Source(subgraph.sdl, subgraph.origin)),
+      });
+    } catch (error) {
+      problems.push(`[${subgraph.name}] ${formatGraphQLError(error as GraphQLError)}`);
+    }
+  }
+  if (problems.length === 0) {
+    const result = composeServices(services);
+    if (result.errors === undefined) return result.supergraphSdl;
+    problems.push(...result.errors.map((error) => formatGraphQLError(error)));
+  }
+  throw new UserFacingError(`Composition failed with ${problems.length} error(s):`, problems);
+}
+
+function formatGraphQLError(error: GraphQLError): string {
+  const locations = new Set<string>();
+  for (const node of error.nodes ?? []) {
+    if (!node.loc) continue;
+    const { line, column } = getLocation(node.loc.source, node.loc.start);
+    locations.add(`${node.loc.source.name}:${line}:${column}`);
+  }
+  if (error.source && error.locations) {
+    for (const { line, column } of error.locations) locations.add(`${error.source.name}:${line}:${column}`);
+  }
+  const code = typeof error.extensions.code === 'string' ? ` (${error.extensions.code})` : '';
+  const where = locations.size > 0 ? `\n      at ${[...locations].join('\n      at ')}` : '';
+  return `${error.message}${code}${where}`;
+}

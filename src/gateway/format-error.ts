@@ -1,0 +1,22 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { FastifyBaseLogger } from 'fastify';
+import type { GraphQLFormattedError } from 'graphql';
+import { errorCatalogue } from '../errors.js';
+
+/**
+ * The last word on what a client sees of an error: never a stack trace, and for unexpected
+ * internal failures only a generic message (the detail goes to the log).
+ */
+export function formatClientError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  logger: FastifyBaseLogger,
+): GraphQLFormattedError {
+  const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
+  // Errors that came from a subgraph carry serviceName and are the subgraph's to word.
+  if (extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.serviceName === undefined) {
+    logger.error({ err: unwrapResolverError(error) }, 'internal error while executing an operation');
+    return { ...formatted, message: errorCatalogue.INTERNAL_SERVER_ERROR.message, extensions };
+  }
+  return { ...formatted, extensions };
+}

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import type { GatehouseConfig } from '../config/load.js';
+import { UserFacingError } from '../errors.js';
+import { composeSupergraph, loadSubgraphSdls } from './compose.js';
+
+export interface SupergraphLoadOptions {
+  /** How long to wait for subgraphs that are introspected and not answering yet. */
+  introspectionWaitMs?: number;
+}
+
+/** The supergraph SDL to serve: the configured file, or the subgraphs composed now. */
+export async function loadSupergraph(
+  config: GatehouseConfig,
+  options: SupergraphLoadOptions = {},
+): Promise<string> {
+  if (config.supergraph !== undefined) {
+    try {
+      return await readFile(config.supergraph, 'utf8');
+    } catch (error) {
+      throw new UserFacingError(
+        `Cannot read the supergraph from ${config.supergraph}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      );
+    }
+  }
+  if (config.subgraphs.length === 0) {
+    throw new UserFacingError(
+      `Nothing to serve: ${config.source} lists no \`subgraphs\` and no \`supergraph\`.`,
+    );
+  }
+  const sdls = await loadSubgraphSdls(config.subgraphs, { waitMs: options.introspectionWaitMs ?? 10_000 });
+  return composeSupergraph(sdls);
+}
