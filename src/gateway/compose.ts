@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { composeServices } from '@apollo/composition';
-import type { GraphQLError} from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { Source, getLocation, parse, type DocumentNode } from 'graphql';
 import { request } from 'undici';
 import type { SubgraphConfig } from '../config/schema.js';

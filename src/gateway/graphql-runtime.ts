@@ -46,7 +46,8 @@ export async function startGraphQLRuntime(
     gateway,
     logger,
     introspection: config.introspection,
-    csrfPrevention: true,
+    // CSRF prevention happens at the HTTP edge (server/csrf.ts), with the gateway's own error code.
+    csrfPrevention: false,
     // Shutdown is ours: drain HTTP first, then stop Apollo (see server/start.ts).
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { errorBody, gatehouseError } from '../errors.js';
 import type { GatehouseContext } from './context.js';
 
 /** Records the operation name on the HTTP request so the access log can show it. */
@@ -16,7 +17,38 @@ export function useOperationName(): ApolloServerPlugin<GatehouseContext> {
 }
 
 /**
- * When no data at all came back because subgraphs were unreachable, answer 502 rather than 200,
+ * Settles which operation runs before the gateway plans it, so a bad operation name is the
+ * client's 400 rather than an executor failure. Apollo Server itself refuses non-queries over
+ * GET with 405; that answer is reworded here to carry the gateway's own code.
+ */
+export function useOperationResolution(): ApolloServerPlugin<GatehouseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (!operation) {
+            throw gatehouseError(
+              'OPERATION_RESOLUTION_FAILURE',
+              request.operationName
+                ? `Unknown operation named "${request.operationName}".`
+                : 'The document has several operations: say which to run with operationName.',
+              { http: { status: 400 } },
+            );
+          }
+        },
+        async willSendResponse({ request, response }) {
+          if (response.http.status !== 405 || response.body.kind !== 'single') return;
+          const method = request.http?.method ?? 'GET';
+          const error = errorBody('METHOD_NOT_ALLOWED', `Only queries can be sent with ${method}; use POST.`);
+          response.body.singleResult.errors = error.errors;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * When no data at all came back (every root field null) because subgraphs were unreachable, answer 502 rather than 200,
  * so load balancers and clients see the failure; partial data keeps 200.
  */
 export function useSubgraphFailureStatus(): ApolloServerPlugin<GatehouseContext> {
@@ -27,7 +59,9 @@ export function useSubgraphFailureStatus(): ApolloServerPlugin<GatehouseContext>
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
-          if (data !== null || !errors?.length) return;
+          const gotNothing =
+            data === null || data === undefined || Object.values(data).every((value) => value === null);
+          if (!gotNothing || !errors?.length) return;
           if (errors.every((error) => unavailable.has(String(error.extensions?.code))))
             response.http.status = 502;
         },
@@ -44,6 +78,7 @@ export function gatehousePlugins(): ApolloServerPlugin<GatehouseContext>[] {
   return [
     // Apollo's default landing page loads from a CDN; the gateway serves its own sandbox.
     ApolloServerPluginLandingPageDisabled(),
+    useOperationResolution(),
     useOperationName(),
     useSubgraphFailureStatus(),
   ];

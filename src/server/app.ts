@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import { errorBody, httpStatusOf, type ErrorCode } from '../errors.js';
+import { isPossibleCsrf } from './csrf.js';
 import { assertNever, type ServerState } from './lifecycle.js';
 import { defaultUiDir, registerSandbox } from './sandbox.js';
 
@@ -66,6 +67,7 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
       const current = state();
       switch (current.phase) {
         case 'serving': {
+          if (isPossibleCsrf(request)) return sendError(reply, 'CSRF_PREVENTED');
           if (!hasQuery(request)) return sendError(reply, 'MISSING_QUERY');
           return current.handle(request, reply);
         }
