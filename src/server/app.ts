@@ -50,6 +50,13 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
     );
   });
 
+  // While draining, answered connections close so that shutdown need not wait for keep-alive
+  // clients to go idle.
+  app.addHook('onSend', async (_request, reply) => {
+    const { phase } = state();
+    if (phase === 'draining' || phase === 'stopped') reply.header('connection', 'close');
+  });
+
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
     const current = state();

@@ -1,0 +1,36 @@
+import { createConnection } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { exampleServices } from '../../subgraphs/index.js';
+import { postGraphQL } from '../helpers/gateway.js';
+import { startCli } from '../helpers/cli.js';
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('gatehouse dev', () => {
+  it('serves the example graph across three subgraphs, then stops everything on SIGTERM', async () => {
+    const cli = startCli(['dev', '--port', '4100'], { env: { GATEHOUSE_LOG_LEVEL: 'warn' } });
+    try {
+      const graphqlUrl = await cli.waitFor(/http:\/\/127\.0\.0\.1:4100\/graphql/);
+      expect(cli.output().stdout).toContain('Sandbox   http://127.0.0.1:4100/sandbox');
+      const response = await postGraphQL(graphqlUrl, {
+        query: '{ users { username reviews { rating product { name } } } }',
+      });
+      expect(response.status).toBe(200);
+      const { users } = (response.body as { data: { users: { reviews: { product: { name: string } }[] }[] } }).data;
+      expect(users.length).toBeGreaterThan(0);
+      expect(users.flatMap((user) => user.reviews).length).toBeGreaterThan(0);
+      expect(users.flatMap((user) => user.reviews)[0]?.product.name).toEqual(expect.any(String));
+    } finally {
+      expect(await cli.stop('SIGTERM')).toBe(0);
+    }
+    for (const port of [4100, ...exampleServices.map((service) => service.port)]) {
+      expect(await isListening(port), `port ${port} is still served`).toBe(false);
+    }
+  });
+});

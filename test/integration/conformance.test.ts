@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
+import type { RunningGateway } from '../../src/server/start.js';
+import { postGraphQL, startTestGateway } from '../helpers/gateway.js';
+import { scenarios } from './conformance/index.js';
+import {
+  countBySubgraph,
+  startRecordingProxy,
+  type RecordedRequest,
+  type RecordingProxy,
+} from './conformance/recording-proxy.js';
+import type { ConformanceCase, ConformanceScenario } from './conformance/types.js';
+
+/** Nothing a client sees may name an internal address or carry a stack trace. */
+const LEAKS = /127\.0\.0\.1|localhost|https?:\/\/|stacktrace|\bat .+\.[cm]?[jt]s:\d+/;
+
+describe.each(scenarios)('conformance: $name', (scenario: ConformanceScenario) => {
+  const services = new Map<string, { service: RunningService; proxy: RecordingProxy }>();
+  const traffic: RecordedRequest[] = [];
+  let gateway: RunningGateway | undefined;
+
+  async function stop(name: string): Promise<void> {
+    const running = services.get(name);
+    if (!running) return;
+    services.delete(name);
+    await running.proxy.close();
+    await running.service.close();
+  }
+
+  beforeAll(async () => {
+    for (const definition of scenario.subgraphs) {
+      const service = await serveSubgraph(definition, { port: 0 });
+      const proxy = await startRecordingProxy(definition.name, service.url, traffic);
+      services.set(definition.name, { service, proxy });
+    }
+    gateway = await startTestGateway(
+      scenario.subgraphs.map(({ name }) => ({ name, url: services.get(name)?.proxy.url ?? '' })),
+    );
+    for (const name of scenario.unavailable ?? []) await stop(name);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all([...services.keys()].map(stop));
+  });
+
+  it.each(scenario.cases)('$name', async (testCase: ConformanceCase) => {
+    if (!gateway) throw new Error('the gateway did not start');
+    traffic.length = 0;
+    const response = await postGraphQL(gateway.graphqlUrl, {
+      query: testCase.query,
+      ...(testCase.variables === undefined ? {} : { variables: testCase.variables }),
+      ...(testCase.operationName === undefined ? {} : { operationName: testCase.operationName }),
+    });
+    const body = response.body as Record<string, unknown>;
+    const detail = JSON.stringify(body, null, 2);
+
+    expect(body, detail).toEqual(testCase.expected);
+    // Response fields come in the order the operation asked for them.
+    if ('data' in testCase.expected) {
+      expect(JSON.stringify(body.data), 'field order').toBe(JSON.stringify(testCase.expected.data));
+    }
+    expect(response.status, detail).toBe(testCase.status ?? 200);
+    expect(JSON.stringify(body), 'no internal detail in the response').not.toMatch(LEAKS);
+    if (testCase.subgraphRequests) {
+      expect(countBySubgraph(traffic), 'subgraph requests').toEqual(testCase.subgraphRequests);
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import type { SubgraphDefinition } from '../../../subgraphs/lib/serve-subgraph.js';
+
+export type { SubgraphDefinition };
+
+/**
+ * One federation scenario: its own Federation 2 subgraphs, served on loopback ports behind one
+ * gateway, and the operations sent through that gateway with the exact responses expected.
+ */
+export interface ConformanceScenario {
+  name: string;
+  subgraphs: SubgraphDefinition[];
+  /**
+   * Subgraphs stopped once the gateway has composed the supergraph, before any case runs, so
+   * that the cases see them down.
+   */
+  unavailable?: string[];
+  cases: ConformanceCase[];
+}
+
+/** The whole JSON body a client receives. */
+export interface ExpectedBody {
+  data?: unknown;
+  errors?: unknown[];
+}
+
+export interface ConformanceCase {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  /** HTTP status of the response; 200 when not given. */
+  status?: number;
+  /** Compared with the whole response body; `data` is also compared field order included. */
+  expected: ExpectedBody;
+  /**
+   * Requests each subgraph received for this operation, by subgraph name. Subgraphs left out
+   * must receive none. Not checked when not given.
+   */
+  subgraphRequests?: Record<string, number>;
+}
