@@ -7,7 +7,10 @@ import { startCli } from '../helpers/cli.js';
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => resolve(socket.end() && true));
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -22,7 +25,8 @@ describe('gatehouse dev', () => {
         query: '{ users { username reviews { rating product { name } } } }',
       });
       expect(response.status).toBe(200);
-      const { users } = (response.body as { data: { users: { reviews: { product: { name: string } }[] }[] } }).data;
+      const { users } = (response.body as { data: { users: { reviews: { product: { name: string } }[] }[] } })
+        .data;
       expect(users.length).toBeGreaterThan(0);
       expect(users.flatMap((user) => user.reviews).length).toBeGreaterThan(0);
       expect(users.flatMap((user) => user.reviews)[0]?.product.name).toEqual(expect.any(String));

@@ -24,7 +24,8 @@ describe('gatehouse --help and --version', () => {
     const version = await runCli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     const serveHelp = await runCli(['serve', '--help']);
-    for (const flag of ['--config', '--supergraph', '--port', '--host', '--stage']) expect(serveHelp.stdout).toContain(flag);
+    for (const flag of ['--config', '--supergraph', '--port', '--host', '--stage'])
+      expect(serveHelp.stdout).toContain(flag);
   });
 
   it('rejects an unknown command', async () => {
@@ -36,7 +37,10 @@ describe('gatehouse --help and --version', () => {
 
 describe('a bad configuration', () => {
   it('exits 1 before starting, naming each bad field', async () => {
-    const config = write('bad.yaml', 'server:\n  port: lots\n  colour: blue\nsubgraphs:\n  - name: a\n    url: not a url\n');
+    const config = write(
+      'bad.yaml',
+      'server:\n  port: lots\n  colour: blue\nsubgraphs:\n  - name: a\n    url: not a url\n',
+    );
     const run = await runCli(['serve', '--config', config]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`gatehouse: Invalid ${config} (stage "dev"):`);
@@ -68,8 +72,14 @@ describe('a bad configuration', () => {
 
 describe('gatehouse compose', () => {
   it('writes the supergraph of subgraphs that compose', async () => {
-    const users = write('users.graphql', `${federation}\ntype Query { me: User }\ntype User @key(fields: "id") { id: ID! name: String }`);
-    const posts = write('posts.graphql', `${federation}\ntype User @key(fields: "id") { id: ID! posts: [String] }`);
+    const users = write(
+      'users.graphql',
+      `${federation}\ntype Query { me: User }\ntype User @key(fields: "id") { id: ID! name: String }`,
+    );
+    const posts = write(
+      'posts.graphql',
+      `${federation}\ntype User @key(fields: "id") { id: ID! posts: [String] }`,
+    );
     const config = write(
       'good.yaml',
       `subgraphs:\n  - { name: users, url: "http://users:4001/graphql", schema: ${users} }\n  - { name: posts, url: "http://posts:4002/graphql", schema: ${posts} }\n`,
@@ -100,7 +110,10 @@ describe('gatehouse compose', () => {
     expect(run.stderr).toContain(`${b}:3:3`);
     expect(() => readFileSync(output)).toThrow();
 
-    const syntax = write('syntax.yaml', `subgraphs:\n  - { name: c, url: "http://c/graphql", schema: ${c} }\n`);
+    const syntax = write(
+      'syntax.yaml',
+      `subgraphs:\n  - { name: c, url: "http://c/graphql", schema: ${c} }\n`,
+    );
     const parseRun = await runCli(['compose', '--config', syntax, '--output', output]);
     expect(parseRun.code).toBe(1);
     expect(parseRun.stderr).toContain(`[c] Syntax Error`);

@@ -3,15 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { accountsSubgraph } from '../../subgraphs/accounts/index.js';
+import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import { defaultUiDir, registerSandbox } from '../../src/server/sandbox.js';
+import type { RunningGateway } from '../../src/server/start.js';
+import { startTestGateway } from '../helpers/gateway.js';
 import {
   SELECTORS,
   blockExternalRequests,
@@ -21,21 +21,6 @@ import {
   setQuery,
 } from '../helpers/browser.js';
 import type { ChromiumSession } from '../helpers/browser.js';
-
-/** A stand-in for the gateway: POST /graphql with `type Query { hello: String }`, plus the sandbox. */
-async function startTinyApp(uiDir: string): Promise<{ app: FastifyInstance; baseUrl: string }> {
-  const app = Fastify();
-  const apollo = new ApolloServer({
-    typeDefs: 'type Query { hello: String }',
-    resolvers: { Query: { hello: () => 'world' } },
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled()],
-  });
-  await apollo.start();
-  app.post('/graphql', fastifyApolloHandler(apollo));
-  await registerSandbox(app, { uiDir });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, baseUrl: address };
-}
 
 describe('sandbox routes', () => {
   it('answers 503 with a GraphQL-shaped error when the UI is not built', async () => {
@@ -67,7 +52,8 @@ describe('sandbox routes', () => {
 });
 
 describe('sandbox in a browser', () => {
-  let app: FastifyInstance | undefined;
+  let accounts: RunningService | undefined;
+  let gateway: RunningGateway | undefined;
   let baseUrl = '';
   let browser: ChromiumSession | undefined;
   let page: Page;
@@ -78,7 +64,9 @@ describe('sandbox in a browser', () => {
     if (!existsSync(join(uiDir, 'index.html'))) {
       throw new Error(`The sandbox UI is not built in ${uiDir}: run npm run build:ui first`);
     }
-    ({ app, baseUrl } = await startTinyApp(uiDir));
+    accounts = await serveSubgraph(accountsSubgraph);
+    gateway = await startTestGateway([accounts]);
+    baseUrl = gateway.url;
     browser = await launchChromium();
     blocked = await blockExternalRequests(browser.context);
     page = await browser.context.newPage();
@@ -86,7 +74,8 @@ describe('sandbox in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
+    await gateway?.close();
+    await accounts?.close();
   });
 
   it('redirects / to /sandbox/ and /sandbox to /sandbox/', async () => {
@@ -114,18 +103,18 @@ describe('sandbox in a browser', () => {
     const explorerButton = page.locator(SELECTORS.explorerButton);
     await expect(explorerButton.count()).resolves.toBe(1);
     await explorerButton.click();
-    await page.locator(SELECTORS.pluginPanel).getByText('hello', { exact: true }).waitFor();
+    await page.locator(SELECTORS.pluginPanel).getByText('me', { exact: true }).waitFor();
 
-    const result = await runQueryInSandbox(page, '{\n  hello\n}');
-    expect(result).toContain('"hello": "world"');
+    const result = await runQueryInSandbox(page, '{\n  me {\n    username\n  }\n}');
+    expect(result).toContain('"username": "mokafor"');
     const responseText = await page.locator(SELECTORS.response).innerText();
-    expect(responseText.replace(/\u00a0/g, ' ')).toContain('"hello": "world"');
+    expect(responseText.replace(/\u00a0/g, ' ')).toContain('"username": "mokafor"');
 
     expect(blocked).toEqual([]);
   });
 
   it('validates the query against the schema (the Monaco GraphQL worker runs)', async () => {
-    await setQuery(page, '{\n  hello\n  notAField\n}');
+    await setQuery(page, '{\n  me {\n    id\n  }\n  notAField\n}');
     await page
       .locator(`${SELECTORS.queryEditor} .squiggly-error`)
       .first()

@@ -11,7 +11,10 @@ export interface CliRun {
 }
 
 /** Runs `gatehouse …` to completion, as a user would from a shell. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
@@ -51,7 +54,9 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = 
         await new Promise((done) => setTimeout(done, 50));
       }
       const { stdout, stderr } = output();
-      throw new Error(`gatehouse ${args.join(' ')} never printed ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+      throw new Error(
+        `gatehouse ${args.join(' ')} never printed ${pattern}\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+      );
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);

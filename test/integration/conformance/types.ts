@@ -21,6 +21,8 @@ export interface ConformanceScenario {
 export interface ExpectedBody {
   data?: unknown;
   errors?: unknown[];
+  /** Apollo Gateway reports value-completion problems here (`valueCompletion`), not in `errors`. */
+  extensions?: Record<string, unknown>;
 }
 
 export interface ConformanceCase {

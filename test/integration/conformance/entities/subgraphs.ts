@@ -49,7 +49,7 @@ const orders: Order[] = [
   },
   { id: 'o-2', number: 'A-1002', buyerId: '2', lines: [{ quantity: 1, sku: 'SKU-DESK', variantId: '1' }] },
   // A product the catalog does not know (any more).
-  { id: 'o-3', number: 'A-1003', buyerId: '1', lines: [{ quantity: 4, sku: 'SKU-GONE', variantId: null }] },
+  { id: 'o-3', number: 'A-1003', buyerId: '3', lines: [{ quantity: 4, sku: 'SKU-GONE', variantId: null }] },
 ];
 
 const variantsOf = (product: Product) =>
@@ -177,7 +177,8 @@ export const catalog: SubgraphDefinition = {
   resolvers: {
     Query: {
       products: () => products,
-      product: (_: unknown, { upc }: { upc: string }) => products.find((product) => product.upc === upc) ?? null,
+      product: (_: unknown, { upc }: { upc: string }) =>
+        products.find((product) => product.upc === upc) ?? null,
     },
     Product: {
       __resolveReference: (reference: { upc?: string; sku?: string }) =>
