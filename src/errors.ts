@@ -37,6 +37,9 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
+/** Codes Apollo Server emits itself with these statuses; listed so that clients see one catalogue. */
+export const apolloServerCodes: readonly ErrorCode[] = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED'];
+
 export interface GraphQLErrorBody {
   errors: { message: string; extensions: { code: ErrorCode } & Record<string, unknown> }[];
 }

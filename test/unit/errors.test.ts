@@ -1,7 +1,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorBody, errorCatalogue, gatehouseError, httpStatusOf, type ErrorCode } from '../../src/errors.js';
+import {
+  apolloServerCodes,
+  errorBody,
+  errorCatalogue,
+  gatehouseError,
+  httpStatusOf,
+  type ErrorCode,
+} from '../../src/errors.js';
 
 const codes = Object.keys(errorCatalogue) as ErrorCode[];
 
@@ -36,7 +43,8 @@ describe('the error catalogue', () => {
       .join('\n');
     const readme = readFileSync('README.md', 'utf8');
     for (const code of codes) {
-      expect(source, `${code} is never emitted`).toContain(`'${code}'`);
+      if (!apolloServerCodes.includes(code))
+        expect(source, `${code} is never emitted`).toContain(`'${code}'`);
       expect(readme, `${code} is not in the README`).toContain(`\`${code}\``);
     }
   });

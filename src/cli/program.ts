@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { packageRoot } from '../package-root.js';
+import { composeCommand } from './compose.js';
+import { devCommand } from './dev.js';
+import { runCommand } from './output.js';
+import { serveCommand } from './serve.js';
+
+const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
+  version: string;
+};
+
+/** The `gatehouse` command line; main.ts runs it, the README test reads it. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('gatehouse')
+    .description('A GraphQL federation gateway that is also an API gateway.')
+    .version(version, '-v, --version')
+    .showHelpAfterError();
+
+  program
+    .command('dev')
+    .description('Start the example subgraphs and a gateway over them (stage dev); Ctrl-C stops everything.')
+    .option('-c, --config <file>', 'gateway config (default: the bundled schema/gatehouse.yaml)')
+    .option('-p, --port <port>', 'gateway port (default 4000)')
+    .action((flags) => runCommand(() => devCommand(flags)));
+
+  program
+    .command('serve')
+    .description('Serve a supergraph: compose the configured subgraphs, or load a composed supergraph file.')
+    .option('-c, --config <file>', 'gateway config (default: ./gatehouse.yaml, then ./schema/gatehouse.yaml)')
+    .option('-s, --supergraph <file>', 'serve this composed supergraph instead of composing subgraphs')
+    .option('-p, --port <port>', 'port to listen on (default 4000)')
+    .option('-H, --host <host>', 'interface to listen on (default 127.0.0.1)')
+    .option('--stage <stage>', 'stage to run as: dev, test, prod, … (default: GATEHOUSE_STAGE, else dev)')
+    .action((flags) => runCommand(() => serveCommand(flags)));
+
+  program
+    .command('compose')
+    .description('Compose the configured subgraphs and write the supergraph SDL.')
+    .option('-c, --config <file>', 'gateway config (default: ./gatehouse.yaml, then ./schema/gatehouse.yaml)')
+    .option('-o, --output <file>', 'where to write the supergraph', 'schema/supergraph.graphql')
+    .option('--stage <stage>', 'stage whose overlay applies')
+    .action((flags) => runCommand(() => composeCommand(flags)));
+
+  return program;
+}
