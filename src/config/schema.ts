@@ -53,6 +53,11 @@ const serverSchema = z
     shutdownTimeoutMs: integer(0)
       .default(10_000)
       .describe('On SIGTERM, how long in-flight requests may run before the process exits anyway.'),
+    workers: integer(1, 256)
+      .optional()
+      .describe(
+        'Worker processes sharing the port (node:cluster). Defaults to 1 for `gatehouse dev` and to the CPU count for `gatehouse serve`.',
+      ),
   })
   .default({ host: '127.0.0.1', port: 4000, bodyLimitBytes: 1_048_576, shutdownTimeoutMs: 10_000 });
 
@@ -64,6 +69,20 @@ const transportSchema = z
       .describe('Most keep-alive connections the gateway opens to one subgraph.'),
   })
   .default({ timeoutMs: 10_000, connectionsPerSubgraph: 64 });
+
+const executionSchema = z
+  .strictObject({
+    engine: z
+      .enum(['gatehouse', 'apollo'])
+      .default('gatehouse')
+      .describe(
+        "Which executor runs query plans: Gatehouse's own (batched, de-duplicated fetches) or Apollo Gateway's.",
+      ),
+    queryPlanCacheSize: integer(1)
+      .default(1000)
+      .describe('How many query plans are kept, keyed by operation text and name.'),
+  })
+  .default({ engine: 'gatehouse', queryPlanCacheSize: 1000 });
 
 const loggingSchema = z
   .strictObject({
@@ -92,6 +111,7 @@ export const configSchema = z
       .default([])
       .describe('The subgraphs to compose at start-up. Use this or `supergraph`, not both.'),
     transport: transportSchema.describe('How the gateway talks to subgraphs.'),
+    execution: executionSchema.describe('How query plans are executed.'),
     introspection: boolean()
       .optional()
       .describe('Answer introspection queries. Defaults to on in every stage except `prod`.'),

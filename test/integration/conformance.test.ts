@@ -44,7 +44,7 @@ describe.each(scenarios)('conformance: $name', (scenario: ConformanceScenario) =
     await Promise.all([...services.keys()].map(stop));
   });
 
-  it.each(scenario.cases)('$name', async (testCase: ConformanceCase) => {
+  async function run(testCase: ConformanceCase): Promise<void> {
     if (!gateway) throw new Error('the gateway did not start');
     traffic.length = 0;
     const response = await postGraphQL(gateway.graphqlUrl, {
@@ -65,5 +65,11 @@ describe.each(scenarios)('conformance: $name', (scenario: ConformanceScenario) =
     if (testCase.subgraphRequests) {
       expect(countBySubgraph(traffic), 'subgraph requests').toEqual(testCase.subgraphRequests);
     }
-  });
+  }
+
+  const working = scenario.cases.filter((testCase) => testCase.knownBug === undefined);
+  const broken = scenario.cases.filter((testCase) => testCase.knownBug !== undefined);
+  if (working.length > 0) it.each(working)('$name', run);
+  // Expected to fail until the gateway is fixed; when one passes, drop its `knownBug`.
+  if (broken.length > 0) it.fails.each(broken)('known bug: $name', run);
 });

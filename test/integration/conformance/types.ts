@@ -39,4 +39,10 @@ export interface ConformanceCase {
    * must receive none. Not checked when not given.
    */
   subgraphRequests?: Record<string, number>;
+  /**
+   * The gateway is known to answer this case wrongly: `expected` is still the correct answer, and
+   * the runner expects the case to fail until the bug is fixed. Say what goes wrong and where it
+   * is tracked.
+   */
+  knownBug?: string;
 }
