@@ -8,6 +8,7 @@ export interface ServeFlags {
   port?: string;
   host?: string;
   stage?: string;
+  workers?: string;
 }
 
 /** Builds the configuration from the flags: a config file, a supergraph file, or both. */
@@ -16,6 +17,7 @@ export async function configFromFlags(flags: ServeFlags, fallbackConfig?: string
   const server: Record<string, unknown> = {};
   if (flags.port !== undefined) server.port = flags.port;
   if (flags.host !== undefined) server.host = flags.host;
+  if (flags.workers !== undefined) server.workers = flags.workers;
   if (Object.keys(server).length > 0) overrides.server = server;
   if (flags.supergraph !== undefined) {
     overrides.supergraph = resolve(flags.supergraph);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { Supergraph } from '@apollo/federation-internals';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { composeSupergraph, loadSubgraphSdls } from './compose.js';
@@ -14,13 +15,16 @@ export async function loadSupergraph(
   options: SupergraphLoadOptions = {},
 ): Promise<string> {
   if (config.supergraph !== undefined) {
+    let sdl: string;
     try {
-      return await readFile(config.supergraph, 'utf8');
+      sdl = await readFile(config.supergraph, 'utf8');
     } catch (error) {
       throw new UserFacingError(
         `Cannot read the supergraph from ${config.supergraph}: ${(error as NodeJS.ErrnoException).code ?? error}`,
       );
     }
+    assertValidSupergraph(sdl, config.supergraph);
+    return sdl;
   }
   if (config.subgraphs.length === 0) {
     throw new UserFacingError(
@@ -29,4 +33,14 @@ export async function loadSupergraph(
   }
   const sdls = await loadSubgraphSdls(config.subgraphs, { waitMs: options.introspectionWaitMs ?? 10_000 });
   return composeSupergraph(sdls);
+}
+
+/** Fails with the reason when the text is not a supergraph the gateway can serve. */
+function assertValidSupergraph(sdl: string, origin: string): void {
+  try {
+    Supergraph.build(sdl);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UserFacingError(`${origin} is not a valid supergraph: ${message}`);
+  }
 }
