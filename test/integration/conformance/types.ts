@@ -2,6 +2,9 @@ import type { SubgraphDefinition } from '../../../subgraphs/lib/serve-subgraph.j
 
 export type { SubgraphDefinition };
 
+/** The executors a gateway can run query plans with (`execution.engine`). */
+export type Engine = 'apollo' | 'gatehouse';
+
 /**
  * One federation scenario: its own Federation 2 subgraphs, served on loopback ports behind one
  * gateway, and the operations sent through that gateway with the exact responses expected.
@@ -40,9 +43,9 @@ export interface ConformanceCase {
    */
   subgraphRequests?: Record<string, number>;
   /**
-   * The gateway is known to answer this case wrongly: `expected` is still the correct answer, and
-   * the runner expects the case to fail until the bug is fixed. Say what goes wrong and where it
-   * is tracked.
+   * Engines known to answer this case wrongly, each with what goes wrong and where it is tracked.
+   * `expected` is still the correct answer; the runner expects the case to fail on those engines
+   * until the bug is fixed.
    */
-  knownBug?: string;
+  knownBugs?: Partial<Record<Engine, string>>;
 }

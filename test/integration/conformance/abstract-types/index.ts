@@ -59,7 +59,9 @@ export const abstractTypes: ConformanceScenario = {
       name: '@interfaceObject: its fields under a type condition on one implementation',
       query: '{ media { ... on Book { title ratingCount } } }',
       expected: {
-        data: { media: [{ title: 'Dune', ratingCount: 1200 }, { title: 'Neuromancer', ratingCount: 800 }, {}, {}] },
+        data: {
+          media: [{ title: 'Dune', ratingCount: 1200 }, { title: 'Neuromancer', ratingCount: 800 }, {}, {}],
+        },
       },
     },
     {
@@ -90,7 +92,8 @@ export const abstractTypes: ConformanceScenario = {
     },
     {
       name: 'union: members resolved in other subgraphs',
-      query: '{ search(term: "dune") { __typename ... on Book { title pages rating } ... on Person { name } } }',
+      query:
+        '{ search(term: "dune") { __typename ... on Book { title pages rating } ... on Person { name } } }',
       expected: { data: { search: [{ __typename: 'Book', title: 'Dune', pages: 412, rating: 4.6 }] } },
       subgraphRequests: { search: 1, media: 1, ratings: 1 },
     },
@@ -111,7 +114,12 @@ export const abstractTypes: ConformanceScenario = {
       query: '{ search(term: "n") { __typename } }',
       expected: {
         data: {
-          search: [{ __typename: 'Book' }, { __typename: 'Person' }, { __typename: 'Book' }, { __typename: 'Person' }],
+          search: [
+            { __typename: 'Book' },
+            { __typename: 'Person' },
+            { __typename: 'Book' },
+            { __typename: 'Person' },
+          ],
         },
       },
       subgraphRequests: { search: 1 },

@@ -111,10 +111,12 @@ export const entityErrorCases: ConformanceCase[] = [
         },
       ],
     },
-    knownBug:
-      'Apollo Gateway answers path ["team", "members", "@", "_entities"]: the query plan\'s "@" list ' +
-      'marker and the internal _entities field leak into the client path, which then points at no ' +
-      'response field (makeLazyErrorPathGenerator in @apollo/gateway executeQueryPlan.js prefixes the ' +
-      'fetch path when the subgraph error path has no entity index). Cf. apollographql/router#4548.',
+    knownBugs: {
+      apollo:
+        'Apollo Gateway answers path ["team", "members", "@", "_entities"]: the query plan\'s "@" list ' +
+        'marker and the internal _entities field leak into the client path, which then points at no ' +
+        'response field (makeLazyErrorPathGenerator in @apollo/gateway executeQueryPlan.js prefixes the ' +
+        'fetch path when the subgraph error path has no entity index). Cf. apollographql/router#4548.',
+    },
   },
 ];

@@ -45,7 +45,11 @@ export const peopleSubgraph: SubgraphDefinition = {
       },
       rateLimited: () => {
         throw new GraphQLError('Slow down', {
-          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 30, details: { bucket: 'greetings', limit: 10 } },
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfterSeconds: 30,
+            details: { bucket: 'greetings', limit: 10 },
+          },
         });
       },
       plainFailure: () => {
@@ -78,7 +82,8 @@ export const profilesSubgraph: SubgraphDefinition = {
         return id === '1' ? 'ace' : null;
       },
       bio: ({ id }: { id: string }) => {
-        if (id === '2') throw new GraphQLError('Bio store timed out', { extensions: { code: 'BIO_TIMEOUT' } });
+        if (id === '2')
+          throw new GraphQLError('Bio store timed out', { extensions: { code: 'BIO_TIMEOUT' } });
         return id === '1' ? 'Mathematician' : 'Poet';
       },
       status: ({ id }: { id: string }) => {
@@ -107,7 +112,8 @@ export const badgesSubgraph: SubgraphDefinition = {
     Person: {
       // Async: a rejection fails this one entity (null + an error at _entities.<index>).
       __resolveReference: async ({ id }: { id: string }) => {
-        if (id === '3') throw new GraphQLError('No badge record for this person', { extensions: { code: 'NOT_FOUND' } });
+        if (id === '3')
+          throw new GraphQLError('No badge record for this person', { extensions: { code: 'NOT_FOUND' } });
         return { id };
       },
       badgeCount: ({ id }: { id: string }) => (id === '1' ? 3 : 0),
@@ -129,7 +135,8 @@ export const legacySubgraph: SubgraphDefinition = {
     Person: {
       // Synchronous: @apollo/subgraph then fails the whole _entities field (data: null, path ["_entities"]).
       __resolveReference: ({ id }: { id: string }) => {
-        if (id === '3') throw new GraphQLError('Legacy store is corrupt', { extensions: { code: 'LEGACY_CORRUPT' } });
+        if (id === '3')
+          throw new GraphQLError('Legacy store is corrupt', { extensions: { code: 'LEGACY_CORRUPT' } });
         return { id };
       },
       legacyId: ({ id }: { id: string }) => `L-${id}`,

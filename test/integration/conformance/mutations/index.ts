@@ -13,7 +13,8 @@ export const mutations: ConformanceScenario = {
     },
     {
       name: 'mutations alternating between subgraphs run in order',
-      query: 'mutation { r: reset(to: 1) a: increment(by: 2) b: double c: increment(by: 1) d: double e: square }',
+      query:
+        'mutation { r: reset(to: 1) a: increment(by: 2) b: double c: increment(by: 1) d: double e: square }',
       expected: { data: { r: 1, a: 3, b: 6, c: 7, d: 14, e: 196 } },
       subgraphRequests: { counter: 2, audit: 2 },
     },

@@ -3,14 +3,16 @@ import type { ConformanceCase } from '../types.js';
 export const directiveAndVariableCases: ConformanceCase[] = [
   {
     name: '@include(if: true) from a variable keeps a field of another subgraph',
-    query: 'query ($withLoans: Boolean!) { book(id: "1") { title loans @include(if: $withLoans) { borrower } } }',
+    query:
+      'query ($withLoans: Boolean!) { book(id: "1") { title loans @include(if: $withLoans) { borrower } } }',
     variables: { withLoans: true },
     expected: { data: { book: { title: 'Foundation', loans: [{ borrower: 'alice' }] } } },
     subgraphRequests: { library: 1, loans: 1 },
   },
   {
     name: '@include(if: false) from a variable drops it, and the fetch it needed',
-    query: 'query ($withLoans: Boolean!) { book(id: "1") { title loans @include(if: $withLoans) { borrower } } }',
+    query:
+      'query ($withLoans: Boolean!) { book(id: "1") { title loans @include(if: $withLoans) { borrower } } }',
     variables: { withLoans: false },
     expected: { data: { book: { title: 'Foundation' } } },
     subgraphRequests: { library: 1 },
@@ -75,11 +77,14 @@ export const directiveAndVariableCases: ConformanceCase[] = [
     name: 'a list variable; nullable list items stay in place',
     query: 'query ($ids: [ID!]!) { booksByIds(ids: $ids) { id title } }',
     variables: { ids: ['3', '404', '1'] },
-    expected: { data: { booksByIds: [{ id: '3', title: 'Hyperion' }, null, { id: '1', title: 'Foundation' }] } },
+    expected: {
+      data: { booksByIds: [{ id: '3', title: 'Hyperion' }, null, { id: '1', title: 'Foundation' }] },
+    },
   },
   {
     name: 'a single value where a list is expected is coerced to a list, as a literal and as a variable',
-    query: 'query ($ids: [ID!]!) { literal: booksByIds(ids: "2") { title } variable: booksByIds(ids: $ids) { id } }',
+    query:
+      'query ($ids: [ID!]!) { literal: booksByIds(ids: "2") { title } variable: booksByIds(ids: $ids) { id } }',
     variables: { ids: '4' },
     expected: { data: { literal: [{ title: 'The Hobbit' }], variable: [{ id: '4' }] } },
   },

@@ -37,13 +37,16 @@ export const fragmentAndAliasCases: ConformanceCase[] = [
   },
   {
     name: 'fields repeated by fragments are merged, in first-seen order',
-    query: '{ book(id: "1") { title ... on Book { year title } ...F } } fragment F on Book { loanCount year }',
+    query:
+      '{ book(id: "1") { title ... on Book { year title } ...F } } fragment F on Book { loanCount year }',
     expected: { data: { book: { title: 'Foundation', year: 1951, loanCount: 2 } } },
   },
   {
     name: 'the same field aliased twice with different arguments',
     query: '{ book(id: "1") { short: tags(limit: 1) all: tags name: title } }',
-    expected: { data: { book: { short: ['classic'], all: ['classic', 'space', 'empire'], name: 'Foundation' } } },
+    expected: {
+      data: { book: { short: ['classic'], all: ['classic', 'space', 'empire'], name: 'Foundation' } },
+    },
   },
   {
     name: 'the same field of another subgraph aliased twice, with an enum default and an explicit value',

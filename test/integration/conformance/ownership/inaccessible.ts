@@ -30,7 +30,9 @@ export const inaccessibleCases: ConformanceCase[] = [
     name: '@inaccessible argument: passing it fails validation',
     query: '{ user(id: "1", includeDeleted: true) { id } }',
     status: 400,
-    expected: { errors: [validationError('Unknown argument "includeDeleted" on field "Query.user".', 1, 17)] },
+    expected: {
+      errors: [validationError('Unknown argument "includeDeleted" on field "Query.user".', 1, 17)],
+    },
   },
   {
     name: '@inaccessible enum value: passing it fails validation',

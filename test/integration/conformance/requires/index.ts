@@ -56,10 +56,12 @@ export const requires: ConformanceScenario = {
       name: 'a required field with arguments next to the same field with other arguments',
       query: '{ product(upc: "p1") { price insuranceCost eur: price(currency: "EUR") } }',
       expected: { data: { product: { price: 4999, insuranceCost: 450, eur: 4499 } } },
-      knownBug:
-        'The query planner merges the required price(currency: "EUR") into the client\'s unaliased `price` ' +
-        '(USD), so shipping computes insuranceCost from 4999 instead of 4499 and answers 500: wrong data, ' +
-        'no error. apollographql/federation#2276 and #2996.',
+      knownBugs: {
+        apollo:
+          'The query planner merges the required price(currency: "EUR") into the client\'s unaliased `price` ' +
+          '(USD), so shipping computes insuranceCost from 4999 instead of 4499 and answers 500: wrong data, ' +
+          'no error. apollographql/federation#2276 and #2996.',
+      },
     },
     {
       name: 'a requiring field with arguments, aliased twice',
