@@ -1,26 +1,11 @@
 import { z } from 'zod';
+import { authSchema, storeSchema } from './auth-schema.js';
+import { boolean, integer } from './primitives.js';
 
 /**
  * The whole gatehouse.yaml, validated once at boot. Every field has a default where one makes
  * sense and a description, which `scripts/config-reference.mjs` turns into the README's table.
  */
-
-// Values can come from ${env:…}, which always yields a string, so numbers and booleans accept
-// their string spelling too.
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value),
-    z
-      .number({ error: 'expected an integer' })
-      .int('expected an integer')
-      .min(min, `expected an integer of at least ${min}`)
-      .max(max, `expected an integer of at most ${max}`),
-  );
-const boolean = () =>
-  z.preprocess(
-    (value) => (value === 'true' ? true : value === 'false' ? false : value),
-    z.boolean({ error: 'expected true or false' }),
-  );
 
 const subgraphName = z
   .string()
@@ -119,6 +104,10 @@ export const configSchema = z
       .optional()
       .describe('Serve the sandbox UI at `/` and `/sandbox`. Defaults to on in every stage except `prod`.'),
     logging: loggingSchema.describe('Structured (JSON) logs on stdout.'),
+    auth: authSchema.describe(
+      'Who is calling (JWT, API keys, an external authorizer) and what they may see.',
+    ),
+    store: storeSchema.describe('Where the gateway keeps its own state (API keys, …).'),
     stages: z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .optional()
