@@ -8,5 +8,6 @@ const end = '<!-- prettier-ignore-end -->';
 const readme = readFileSync('README.md', 'utf8');
 const from = readme.indexOf(start) + start.length;
 const to = readme.indexOf(end);
-if (from < start.length || to < from) throw new Error('README.md has no prettier-ignore block for the reference');
+if (from < start.length || to < from)
+  throw new Error('README.md has no prettier-ignore block for the reference');
 writeFileSync('README.md', `${readme.slice(0, from)}${configReference()}\n${readme.slice(to)}`);

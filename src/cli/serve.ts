@@ -37,6 +37,8 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
 
 function announce(config: GatehouseConfig, graphqlUrl: string, workers: number): void {
   const plural = workers === 1 ? 'worker' : 'workers';
-  process.stdout.write(`Gatehouse (stage ${config.stage}, ${workers} ${plural}) serving GraphQL at ${graphqlUrl}\n`);
+  process.stdout.write(
+    `Gatehouse (stage ${config.stage}, ${workers} ${plural}) serving GraphQL at ${graphqlUrl}\n`,
+  );
   if (config.sandbox) process.stdout.write(`Sandbox: ${graphqlUrl.replace(/\/graphql$/, '/sandbox')}\n`);
 }
