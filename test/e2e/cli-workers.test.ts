@@ -81,7 +81,11 @@ describe('gatehouse serve --workers', () => {
       );
       expect(replaced).toHaveLength(2);
       expect(replaced).not.toContain(workers[0]);
-      expect(cli.output().stderr).toMatch(/exited \(SIGKILL\); starting a replacement/);
+      const log = await eventually(
+        () => cli.output().stderr,
+        (stderr) => stderr.includes('starting a replacement'),
+      );
+      expect(log).toMatch(/exited \(SIGKILL\); starting a replacement/);
       const answered = await eventually(
         () => postGraphQL(url, { query: '{ me { id } }' }).catch(() => undefined),
         (response) => response?.status === 200,
