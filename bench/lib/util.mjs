@@ -1,0 +1,21 @@
+// Shared by the harness modules: the repository root, failing, logging and waiting.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A failure of the benchmark itself: reported by its message alone, with exit code 1. */
+export class BenchError extends Error {}
+
+export function fail(message) {
+  throw new BenchError(message);
+}
+
+/** Progress goes to stderr; stdout carries only the result table. */
+export function log(message) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+export function sleep(ms) {
+  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+}
