@@ -12,6 +12,14 @@ export const errorCatalogue = {
   GRAPHQL_PARSE_FAILED: { status: 400, message: 'The GraphQL query could not be parsed.' },
   GRAPHQL_VALIDATION_FAILED: { status: 400, message: 'The GraphQL query is not valid against the schema.' },
   OPERATION_RESOLUTION_FAILURE: { status: 400, message: 'The requested operation was not found.' },
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'The request has no valid credentials: send a valid token or API key.',
+  },
+  FORBIDDEN: { status: 403, message: 'The caller is not allowed to do what this request asks.' },
+  // Sent per removed field inside a 200 partial response; 403 is what the request gets when every
+  // field was removed (as FORBIDDEN). Wording and code as in Apollo Router.
+  UNAUTHORIZED_FIELD_OR_TYPE: { status: 403, message: 'Unauthorized field or type' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Only queries can be sent with GET; use POST.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this path.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit.' },
@@ -31,6 +39,10 @@ export const errorCatalogue = {
     message: 'A subgraph could not be reached or did not answer in time.',
   },
   SUBGRAPH_BAD_RESPONSE: { status: 502, message: 'A subgraph answered with something that is not GraphQL.' },
+  AUTHORIZER_UNAVAILABLE: {
+    status: 503,
+    message: 'The external authorizer could not be reached or did not answer in time.',
+  },
   SANDBOX_NOT_BUILT: { status: 503, message: 'The sandbox UI is not built: run npm run build' },
   INTERNAL_SERVER_ERROR: { status: 500, message: 'Internal server error.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { packageRoot } from '../package-root.js';
 import { composeCommand } from './compose.js';
 import { devCommand } from './dev.js';
+import { keysCommand } from './keys.js';
 import { runCommand } from './output.js';
 import { serveCommand } from './serve.js';
 
@@ -44,6 +45,8 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'where to write the supergraph', 'schema/supergraph.graphql')
     .option('--stage <stage>', 'stage whose overlay applies')
     .action((flags) => runCommand(() => composeCommand(flags)));
+
+  program.addCommand(keysCommand());
 
   return program;
 }

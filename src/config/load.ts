@@ -94,6 +94,11 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
     subgraphs: parsed.subgraphs.map((subgraph) =>
       subgraph.schema === undefined ? subgraph : { ...subgraph, schema: absolute(baseDir, subgraph.schema) },
     ),
+    auth: resolveAuthPaths(baseDir, parsed.auth),
+    store: {
+      ...parsed.store,
+      sqlite: parsed.store.sqlite === ':memory:' ? ':memory:' : absolute(baseDir, parsed.store.sqlite),
+    },
   }) as GatehouseConfig;
 }
 
@@ -118,6 +123,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** JWKS files and PEM key files resolve against the config file; an inline PEM key stays as it is. */
+function resolveAuthPaths(baseDir: string, auth: ParsedConfig['auth']): ParsedConfig['auth'] {
+  if (auth.jwt === undefined) return auth;
+  return {
+    ...auth,
+    jwt: {
+      ...auth.jwt,
+      issuers: auth.jwt.issuers.map((issuer) => ({
+        ...issuer,
+        ...(issuer.jwksFile === undefined ? {} : { jwksFile: absolute(baseDir, issuer.jwksFile) }),
+        ...(issuer.publicKey === undefined || issuer.publicKey.includes('-----BEGIN')
+          ? {}
+          : { publicKey: absolute(baseDir, issuer.publicKey) }),
+      })),
+    },
+  };
 }
 
 function absolute(baseDir: string, path: string): string {

@@ -2,14 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
+import { prepareSupergraph } from './authorization/supergraph-metadata.js';
 import { composeSupergraph, loadSubgraphSdls } from './compose.js';
+
+export { prepareSupergraph, type PreparedSupergraph } from './authorization/supergraph-metadata.js';
 
 export interface SupergraphLoadOptions {
   /** How long to wait for subgraphs that are introspected and not answering yet. */
   introspectionWaitMs?: number;
 }
 
-/** The supergraph SDL to serve: the configured file, or the subgraphs composed now. */
+/**
+ * The supergraph SDL to serve: the configured file, or the subgraphs composed now. It is returned
+ * as it is, authorization directives included; the runtime passes it through `prepareSupergraph`
+ * (or `SupergraphRules.prepare`) before the gateway loads it.
+ */
 export async function loadSupergraph(
   config: GatehouseConfig,
   options: SupergraphLoadOptions = {},
@@ -35,11 +42,15 @@ export async function loadSupergraph(
   return composeSupergraph(sdls);
 }
 
-/** Fails with the reason when the text is not a supergraph the gateway can serve. */
+/**
+ * Fails with the reason when the text is not a supergraph the gateway can serve: checked as the
+ * gateway will load it, after its authorization metadata has been taken out.
+ */
 function assertValidSupergraph(sdl: string, origin: string): void {
   try {
-    Supergraph.build(sdl);
+    Supergraph.build(prepareSupergraph(sdl).servableSdl);
   } catch (error) {
+    if (error instanceof UserFacingError) throw new UserFacingError(`${origin}: ${error.message}`);
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UserFacingError(`${origin} is not a valid supergraph: ${message}`);
   }

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { identityEnabled, registerIdentity } from '../auth/identify.js';
 import type { GatehouseConfig } from '../config/load.js';
 import { errorBody, httpStatusOf, type ErrorCode } from '../errors.js';
 import { isPossibleCsrf } from './csrf.js';
@@ -56,6 +57,10 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
     const { phase } = state();
     if (phase === 'draining' || phase === 'stopped') reply.header('connection', 'close');
   });
+
+  // Who is calling, before anything else runs on /graphql; not installed when auth is off.
+  if (identityEnabled(config.auth) || config.auth.forwardClaims.length > 0)
+    await registerIdentity(app, config);
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {

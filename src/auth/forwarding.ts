@@ -1,0 +1,79 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthConfig } from '../config/auth-schema.js';
+import { claimValue } from './jwt-claims.js';
+import { readToken } from './jwt.js';
+import type { Principal } from './principal.js';
+
+/**
+ * The headers the gateway adds to every subgraph request for this caller: each
+ * `auth.forwardClaims` entry the principal has a value for, and with `auth.forwardToken` the
+ * caller's token as `authorization`. Pure, so the transport can call it per fetch (or once per
+ * request). Client-sent copies of the claim headers never get here: the identity hook strips them.
+ *
+ * A claim is a principal field (`subject`, `tenant`, `scopes`, `roles`, `plan`, `keyId`, `source`)
+ * or else a claim of the token or authorizer answer (a dotted path reaches nested claims). Lists
+ * are joined with spaces, objects sent as JSON; a value that is not printable ASCII is left out
+ * rather than sent mangled.
+ */
+export function headersForSubgraphs(
+  principal: Principal | undefined,
+  request: { headers: IncomingHttpHeaders },
+  auth: AuthConfig,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (principal?.kind === 'authenticated') {
+    for (const { claim, header } of auth.forwardClaims) {
+      const value = headerText(principalValue(principal, claim));
+      if (value !== undefined) headers[header] = value;
+    }
+  }
+  if (auth.forwardToken) {
+    const token = forwardedToken(principal, request.headers, auth);
+    if (token !== undefined) headers.authorization = token;
+  }
+  return headers;
+}
+
+function principalValue(principal: Extract<Principal, { kind: 'authenticated' }>, claim: string): unknown {
+  switch (claim) {
+    case 'subject':
+      return principal.subject;
+    case 'tenant':
+      return principal.tenant;
+    case 'scopes':
+      return [...principal.scopes];
+    case 'roles':
+      return [...principal.roles];
+    case 'plan':
+      return principal.plan;
+    case 'keyId':
+      return principal.keyId;
+    case 'source':
+      return principal.source;
+    default:
+      return claimValue(principal.claims, claim);
+  }
+}
+
+/** The caller's `authorization` header; a token read from a cookie or another header goes as Bearer. */
+function forwardedToken(
+  principal: Principal | undefined,
+  headers: IncomingHttpHeaders,
+  auth: AuthConfig,
+): string | undefined {
+  if (principal?.kind === 'authenticated' && principal.source === 'jwt' && auth.jwt !== undefined) {
+    const token = readToken(headers, auth.jwt);
+    if (token !== undefined) return headerText(`Bearer ${token}`);
+  }
+  return headerText(headers.authorization);
+}
+
+function headerText(value: unknown): string | undefined {
+  let text: string;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) text = value.join(' ');
+  else text = JSON.stringify(value);
+  return text !== '' && /^[\x20-\x7e]*$/.test(text) ? text : undefined;
+}

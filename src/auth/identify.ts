@@ -1,0 +1,171 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+import { GraphQLError } from 'graphql';
+import type { AuthConfig } from '../config/auth-schema.js';
+import type { GatehouseConfig } from '../config/load.js';
+import { errorBody, errorCatalogue, UserFacingError, type ErrorCode } from '../errors.js';
+import { openStore, type Store } from '../store/index.js';
+import { ApiKeys } from './api-keys.js';
+import {
+  AuthorizerUnavailable,
+  CredentialRejected,
+  authorizerUnavailableError,
+  unauthenticatedError,
+  type HttpErrorExtension,
+} from './auth-error.js';
+import { authorizerFor, type AuthorizerClient } from './authorizer.js';
+import { createJwtVerifier, readToken, type JwtVerifier } from './jwt.js';
+import { ANONYMOUS, type Principal } from './principal.js';
+
+export interface IdentityRequest {
+  headers: IncomingHttpHeaders;
+  log: FastifyBaseLogger;
+}
+
+/** Resolves a request to its principal; a bad credential throws a 401 `GraphQLError`. */
+export type Identifier = (request: IdentityRequest) => Promise<Principal>;
+
+/** Whether any identity source is configured, or anonymous callers are refused. */
+export function identityEnabled(auth: AuthConfig): boolean {
+  return (
+    auth.jwt !== undefined ||
+    auth.apiKeys !== undefined ||
+    auth.authorizer !== undefined ||
+    auth.require === 'authenticated'
+  );
+}
+
+/**
+ * Builds the identifier from the config. Sources are tried in a fixed order, and the first
+ * credential present decides: an API key (its header), then a JWT (its header or cookie), then the
+ * external authorizer (when any header it reads is present). A credential that is present but bad
+ * is refused, never skipped over. No credential at all is anonymous, which
+ * `require: authenticated` refuses.
+ */
+export async function createIdentifier(
+  auth: AuthConfig,
+  store: Store | undefined,
+  log: FastifyBaseLogger,
+): Promise<Identifier> {
+  if (auth.apiKeys !== undefined && store === undefined) throw new Error('auth.apiKeys needs a store');
+  const apiKeys =
+    auth.apiKeys && store
+      ? { header: auth.apiKeys.header.toLowerCase(), keys: new ApiKeys(store) }
+      : undefined;
+  const jwt: { config: NonNullable<AuthConfig['jwt']>; verifier: JwtVerifier } | undefined = auth.jwt && {
+    config: auth.jwt,
+    verifier: await createJwtVerifier(auth.jwt, log),
+  };
+  const authorizer: AuthorizerClient | undefined = auth.authorizer && authorizerFor(auth.authorizer, log);
+  const requireAuthenticated = auth.require === 'authenticated';
+
+  const resolve = async ({ headers }: IdentityRequest): Promise<Principal> => {
+    const key = apiKeys && firstValue(headers[apiKeys.header]);
+    if (apiKeys && key !== undefined) return apiKeys.keys.verify(key);
+    const token = jwt && readToken(headers, jwt.config);
+    if (jwt && token !== undefined) return jwt.verifier.verify(token);
+    if (authorizer?.applies(headers)) {
+      const decision = await authorizer.identify(headers);
+      if (!decision.allow) throw new CredentialRejected('request denied by the authorizer');
+      return decision.principal;
+    }
+    return ANONYMOUS;
+  };
+
+  return async (request) => {
+    try {
+      const principal = await resolve(request);
+      if (principal.kind === 'anonymous' && requireAuthenticated) {
+        throw new CredentialRejected('authentication required', jwt ? { challenge: 'Bearer' } : {});
+      }
+      return principal;
+    } catch (error) {
+      if (error instanceof CredentialRejected) {
+        request.log.debug({ reason: error.reason, detail: detailOf(error.cause) }, 'credential refused');
+        throw unauthenticatedError(error.reason, error.challenge);
+      }
+      if (error instanceof AuthorizerUnavailable) throw authorizerUnavailableError();
+      throw error;
+    }
+  };
+}
+
+export interface RegisterIdentityOptions {
+  /** The store holding API keys; opened from `config.store` (and closed with the app) when absent. */
+  store?: Store;
+}
+
+/**
+ * Installs the identity step on /graphql: a `preHandler` that strips client-sent copies of the
+ * headers the gateway forwards claims in, then sets `request.principal` or answers 401/503.
+ * Install it only when {@link identityEnabled} or claims are forwarded; otherwise it is not needed.
+ */
+export async function registerIdentity(
+  app: FastifyInstance,
+  config: GatehouseConfig,
+  options: RegisterIdentityOptions = {},
+): Promise<void> {
+  const { auth } = config;
+  const forged = [...new Set(auth.forwardClaims.map(({ header }) => header))];
+  assertNoCredentialHeader(auth, forged);
+  let identify: Identifier | undefined;
+  if (identityEnabled(auth)) {
+    let store = options.store;
+    if (auth.apiKeys !== undefined && store === undefined) {
+      const opened = await openStore(config.store);
+      app.addHook('onClose', () => opened.close());
+      store = opened;
+    }
+    identify = await createIdentifier(auth, store, app.log);
+  }
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url !== '/graphql') return;
+    for (const header of forged) delete request.headers[header];
+    if (identify === undefined) return;
+    try {
+      request.principal = await identify(request);
+    } catch (error) {
+      if (error instanceof GraphQLError) return sendGraphQLError(reply, error);
+      throw error;
+    }
+  });
+}
+
+/** Answers with a refusal built by this module: its status, its headers, a GraphQL-shaped body. */
+function sendGraphQLError(reply: FastifyReply, error: GraphQLError): FastifyReply {
+  const code = error.extensions.code as ErrorCode;
+  const http = error.extensions.http as HttpErrorExtension | undefined;
+  for (const [name, value] of http?.headers ?? []) reply.header(name, value);
+  return reply
+    .code(http?.status ?? errorCatalogue[code].status)
+    .type('application/json')
+    .send(errorBody(code, error.message));
+}
+
+/** A forwarded-claim header that is also a credential header would be stripped before it is read. */
+function assertNoCredentialHeader(auth: AuthConfig, forged: readonly string[]): void {
+  const credentialHeaders = new Set(
+    ['cookie', auth.jwt?.header, auth.apiKeys?.header, ...(auth.authorizer?.headers ?? [])]
+      .filter((name): name is string => name !== undefined)
+      .map((name) => name.toLowerCase()),
+  );
+  const clash = forged.find((header) => credentialHeaders.has(header));
+  if (clash !== undefined) {
+    throw new UserFacingError(
+      `auth.forwardClaims: header "${clash}" carries credentials from clients; forward the claim in another header`,
+    );
+  }
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+function detailOf(cause: unknown): string | undefined {
+  if (cause === undefined) return undefined;
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = cause.cause instanceof Error ? ` (${cause.cause.message})` : '';
+  return `${(cause as { code?: string }).code ?? cause.name}: ${cause.message}${inner}`;
+}
