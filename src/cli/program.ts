@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { packageRoot } from '../package-root.js';
-import { composeCommand } from './compose.js';
-import { devCommand } from './dev.js';
 import { keysCommand } from './keys.js';
 import { runCommand } from './output.js';
-import { serveCommand } from './serve.js';
 
 const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
   version: string;
 };
 
-/** The `gatehouse` command line; main.ts runs it, the README test reads it. */
+/**
+ * The `gatehouse` command line; main.ts runs it, the README test reads it. Commands load their
+ * modules when run, so `--help` or `keys list` does not pay for the whole gateway.
+ */
 export function buildProgram(): Command {
   const program = new Command()
     .name('gatehouse')
@@ -25,7 +25,7 @@ export function buildProgram(): Command {
     .description('Start the example subgraphs and a gateway over them (stage dev); Ctrl-C stops everything.')
     .option('-c, --config <file>', 'gateway config (default: the bundled schema/gatehouse.yaml)')
     .option('-p, --port <port>', 'gateway port (default 4000)')
-    .action((flags) => runCommand(() => devCommand(flags)));
+    .action((flags) => runCommand(async () => (await import('./dev.js')).devCommand(flags)));
 
   program
     .command('serve')
@@ -36,7 +36,7 @@ export function buildProgram(): Command {
     .option('-H, --host <host>', 'interface to listen on (default 127.0.0.1)')
     .option('--stage <stage>', 'stage to run as: dev, test, prod, … (default: GATEHOUSE_STAGE, else dev)')
     .option('-w, --workers <count>', 'worker processes sharing the port (default: the CPU count)')
-    .action((flags) => runCommand(() => serveCommand(flags)));
+    .action((flags) => runCommand(async () => (await import('./serve.js')).serveCommand(flags)));
 
   program
     .command('compose')
@@ -44,7 +44,7 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'gateway config (default: ./gatehouse.yaml, then ./schema/gatehouse.yaml)')
     .option('-o, --output <file>', 'where to write the supergraph', 'schema/supergraph.graphql')
     .option('--stage <stage>', 'stage whose overlay applies')
-    .action((flags) => runCommand(() => composeCommand(flags)));
+    .action((flags) => runCommand(async () => (await import('./compose.js')).composeCommand(flags)));
 
   program.addCommand(keysCommand());
 
