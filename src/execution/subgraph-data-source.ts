@@ -1,13 +1,22 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Pool } from 'undici';
+import { GraphQLError } from 'graphql';
+import { Pool, type Dispatcher } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../gateway/compose.js';
+import type { GatehouseContext } from '../gateway/context.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+const REQUEST_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
 export interface SubgraphTransportOptions {
   timeoutMs: number;
   connections: number;
+  /**
+   * Headers added to the requests made for one client request, from its context (for example the
+   * caller's claims); undefined for none. Not called for health checks, which have no caller.
+   */
+  headersFor?: ((context: GatehouseContext) => Record<string, string> | undefined) | undefined;
 }
 
 /**
@@ -33,48 +42,79 @@ export class SubgraphDataSource implements GraphQLDataSource {
     });
   }
 
-  async process({ request }: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const body = JSON.stringify({
-      query: request.query,
-      operationName: request.operationName,
-      variables: request.variables,
+  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const context = 'context' in options ? (options.context as Partial<GatehouseContext>) : undefined;
+    const headers =
+      this.options.headersFor && context?.request
+        ? this.options.headersFor(context as GatehouseContext)
+        : undefined;
+    return this.fetchRaw(
+      JSON.stringify({
+        query: request.query,
+        operationName: request.operationName,
+        variables: request.variables,
+      }),
+      headers,
+    );
+  }
+
+  /**
+   * Sends a GraphQL request body that is already JSON (`{"query":…,"variables":…}`), so that callers
+   * which build bodies from cached, pre-serialised pieces need not build an object first. Failures are
+   * mapped exactly as for `process`. The response is read by a bare dispatch handler: no stream, no
+   * AbortSignal, one buffer per response.
+   */
+  fetchRaw(body: string, headers?: Record<string, string>): Promise<GatewayGraphQLResponse> {
+    return new Promise<GatewayGraphQLResponse>((resolve, reject) => {
+      const exchange = new RawExchange(this, resolve, reject);
+      try {
+        this.pool.dispatch(
+          {
+            method: 'POST',
+            path: this.path,
+            headers: headers ? { ...headers, ...REQUEST_HEADERS } : REQUEST_HEADERS,
+            body,
+          },
+          exchange,
+        );
+      } catch (error) {
+        // undici reports most failures to the handler; anything thrown is mapped the same way.
+        exchange.onResponseError(undefined, error as Error);
+      }
     });
-    let statusCode: number;
-    let text: string;
-    try {
-      const response = await this.pool.request({
-        method: 'POST',
-        path: this.path,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      statusCode = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      const problem = describeNetworkError(error);
-      const reason =
-        problem === 'timed out'
-          ? `did not answer within ${this.options.timeoutMs} ms`
-          : `could not be reached (${problem})`;
-      throw gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" ${reason}.`, {
+  }
+
+  /** @internal The error for a request that failed before a complete response came back. */
+  unavailable(error: unknown): GraphQLError {
+    const problem = describeNetworkError(error);
+    const reason =
+      problem === 'timed out'
+        ? `did not answer within ${this.options.timeoutMs} ms`
+        : `could not be reached (${problem})`;
+    return gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" ${reason}.`, {
+      serviceName: this.name,
+    });
+  }
+
+  /** @internal The parsed response, or the error for a response that is not GraphQL. */
+  toResponse(statusCode: number, text: string): GatewayGraphQLResponse | GraphQLError {
+    const parsed = parseGraphQLResponse(text);
+    if (parsed !== undefined) return parsed;
+    if (statusCode >= 500) {
+      return gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" answered HTTP ${statusCode}.`, {
         serviceName: this.name,
       });
     }
-    const parsed = parseGraphQLResponse(text);
-    if (parsed === undefined) {
-      if (statusCode >= 500) {
-        throw gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" answered HTTP ${statusCode}.`, {
-          serviceName: this.name,
-        });
-      }
-      throw gatehouseError(
-        'SUBGRAPH_BAD_RESPONSE',
-        `Subgraph "${this.name}" answered HTTP ${statusCode} with a body that is not a GraphQL response.`,
-        { serviceName: this.name },
-      );
-    }
-    return parsed;
+    return gatehouseError(
+      'SUBGRAPH_BAD_RESPONSE',
+      `Subgraph "${this.name}" answered HTTP ${statusCode} with a body that is not a GraphQL response.`,
+      { serviceName: this.name },
+    );
+  }
+
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
   }
 
   async close(): Promise<void> {
@@ -95,4 +135,70 @@ function parseGraphQLResponse(text: string): GatewayGraphQLResponse | undefined 
   if (errors !== undefined && !Array.isArray(errors)) return undefined;
   if (data !== undefined && data !== null && typeof data !== 'object') return undefined;
   return body as GatewayGraphQLResponse;
+}
+
+/**
+ * One request and its response, as an undici dispatch handler: the body is gathered in buffers and
+ * parsed once at the end. The whole exchange has one deadline, `timeoutMs`, as with an AbortSignal.
+ */
+class RawExchange implements Dispatcher.DispatchHandler {
+  private readonly chunks: Buffer[] = [];
+  private statusCode = 0;
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly source: SubgraphDataSource,
+    private readonly resolve: (response: GatewayGraphQLResponse) => void,
+    private readonly reject: (error: GraphQLError) => void,
+  ) {
+    this.timer = setTimeout(() => this.timeOut(), source.timeoutMs);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Timed out while waiting for a connection.
+    if (this.settled) controller.abort(timeoutError());
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.statusCode = statusCode;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const text = (
+      this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)
+    ).toString('utf8');
+    const result = this.source.toResponse(this.statusCode, text);
+    if (result instanceof GraphQLError) this.reject(result);
+    else this.resolve(result);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reject(this.source.unavailable(error));
+  }
+
+  private timeOut(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.controller?.abort(timeoutError());
+    this.reject(this.source.unavailable(timeoutError()));
+  }
+}
+
+function timeoutError(): Error {
+  const error = new Error('The operation was aborted due to timeout');
+  error.name = 'TimeoutError';
+  return error;
 }

@@ -1,8 +1,11 @@
 import { ApolloGateway, type SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { FastifyBaseLogger } from 'fastify';
+import { headersForSubgraphs } from '../auth/forwarding.js';
 import type { GatehouseConfig } from '../config/load.js';
+import { GatehouseExecution } from '../execution/executor.js';
 import { SubgraphDataSource } from '../execution/subgraph-data-source.js';
+import { setUpAuthorization } from './authorization-setup.js';
 import type { GatehouseContext } from './context.js';
 import { formatClientError } from './format-error.js';
 import { gatehousePlugins } from './plugins.js';
@@ -22,14 +25,18 @@ export async function startGraphQLRuntime(
   // The gateway otherwise reports usage metrics to Apollo's servers.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const dataSources: SubgraphDataSource[] = [];
+  // The current data source of each subgraph; the gateway builds a new one when a URL changes.
+  const sourcesByName = new Map<string, SubgraphDataSource>();
   const timeouts = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph.timeoutMs]));
+  const headersFor = subgraphHeaders(config);
   let update: SupergraphSdlUpdateFunction | undefined;
+  const authorization = setUpAuthorization(config, logger);
   const gateway = new ApolloGateway({
     logger,
     supergraphSdl: {
       async initialize(options) {
         update = options.update;
-        return { supergraphSdl };
+        return { supergraphSdl: authorization.prepare(supergraphSdl) };
       },
     },
     buildService({ name, url }) {
@@ -37,11 +44,17 @@ export async function startGraphQLRuntime(
       const source = new SubgraphDataSource(name, url, {
         timeoutMs: timeouts.get(name) ?? config.transport.timeoutMs,
         connections: config.transport.connectionsPerSubgraph,
+        headersFor,
       });
       dataSources.push(source);
+      sourcesByName.set(name, source);
       return source;
     },
   });
+  gateway.onSchemaLoadOrUpdate((loaded) => authorization.bind(loaded));
+  if (config.execution.engine === 'gatehouse') {
+    useGatehouseExecution(gateway, config, sourcesByName, headersFor, logger);
+  }
   const apollo = new ApolloServer<GatehouseContext>({
     gateway,
     logger,
@@ -52,18 +65,56 @@ export async function startGraphQLRuntime(
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatClientError(formatted, error, logger),
-    plugins: gatehousePlugins(),
+    plugins: gatehousePlugins(authorization.plugin),
   });
   await apollo.start();
   return {
     apollo,
     updateSupergraph(sdl) {
       if (!update) throw new Error('The supergraph manager has not been initialised');
-      update(sdl);
+      update(authorization.prepare(sdl));
     },
     async stop() {
       await apollo.stop();
       await Promise.all(dataSources.map((source) => source.close()));
     },
   };
+}
+
+/**
+ * Replaces the gateway's executor with Gatehouse's, which keeps Apollo's for what it does not
+ * support. Apollo Server takes the executor from `gateway.load()` (which returns `gateway.executor`)
+ * when it starts, so the replacement must happen before `apollo.start()`. Planning state follows every
+ * supergraph the gateway loads.
+ */
+function useGatehouseExecution(
+  gateway: ApolloGateway,
+  config: GatehouseConfig,
+  sources: ReadonlyMap<string, SubgraphDataSource>,
+  subgraphHeaders: SubgraphHeaders | undefined,
+  logger: FastifyBaseLogger,
+): void {
+  const execution = new GatehouseExecution({
+    apolloExecutor: gateway.executor,
+    source: (name) => sources.get(name),
+    queryPlanCacheSize: config.execution.queryPlanCacheSize,
+    onStateError: (error) =>
+      logger.error(
+        { err: error },
+        "could not prepare Gatehouse's executor for the supergraph; Apollo's executor serves it",
+      ),
+    onApolloPlan: (reason) => logger.debug({ reason }, "a query plan runs on Apollo's executor"),
+    subgraphHeaders,
+  });
+  gateway.onSchemaLoadOrUpdate(execution.onSchemaLoadOrUpdate);
+  gateway.executor = execution.execute;
+}
+
+type SubgraphHeaders = (context: GatehouseContext) => Record<string, string> | undefined;
+
+/** The caller's claims (and token) forwarded to subgraphs; not installed when nothing is forwarded. */
+function subgraphHeaders(config: GatehouseConfig): SubgraphHeaders | undefined {
+  const { auth } = config;
+  if (auth.forwardClaims.length === 0 && !auth.forwardToken) return undefined;
+  return ({ request }) => headersForSubgraphs(request.principal, request, auth);
 }

@@ -74,12 +74,16 @@ export function useSubgraphFailureStatus(): ApolloServerPlugin<GatehouseContext>
  * The plugins, in the order they run. Later issues add auth, traffic, security, cache and
  * telemetry here; a feature that is off is simply not in the list.
  */
-export function gatehousePlugins(): ApolloServerPlugin<GatehouseContext>[] {
+export function gatehousePlugins(
+  authorization: ApolloServerPlugin<GatehouseContext>,
+): ApolloServerPlugin<GatehouseContext>[] {
   return [
     // Apollo's default landing page loads from a CDN; the gateway serves its own sandbox.
     ApolloServerPluginLandingPageDisabled(),
     useOperationResolution(),
+    authorization,
     useOperationName(),
+    // Last: it judges the final response, after authorization put its nulls and errors in.
     useSubgraphFailureStatus(),
   ];
 }

@@ -74,14 +74,13 @@ beforeAll(async () => {
   apollo = new ApolloServer<GatehouseContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: [
-      ...gatehousePlugins(),
+    plugins: gatehousePlugins(
       useAuthorization({
         rules: (schema) => rules.rulesFor(schema),
         auth: config.auth,
         policyEvaluator: evaluator,
       }),
-    ],
+    ),
   });
   await apollo.start();
   app = Fastify();

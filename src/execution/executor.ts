@@ -1,0 +1,153 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
+import { getVariableValues, GraphQLError } from './graphql-cjs.js';
+import type { GatehouseContext } from '../gateway/context.js';
+import type { CompiledPlan } from './compile-plan.js';
+import { runSchedule, type RawSubgraphSource } from './run-plan.js';
+import { scheduleFor, type Schedule } from './schedule.js';
+import { shapeResponse } from './shape-response.js';
+import { SupergraphState } from './supergraph-state.js';
+
+export type GatewayExecutor = ApolloGateway['executor'];
+type GatewayExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
+
+export interface GatehouseExecutionOptions {
+  /** Apollo Gateway's own executor: runs what Gatehouse's does not support. */
+  apolloExecutor: GatewayExecutor;
+  /** The transport of a subgraph, by name. */
+  source(serviceName: string): RawSubgraphSource | undefined;
+  queryPlanCacheSize: number;
+  /** Called when a supergraph cannot be prepared; Apollo's executor serves it meanwhile. */
+  onStateError(error: unknown): void;
+  /** Called once per cached plan that Apollo's executor runs instead, with the reason. */
+  onApolloPlan(reason: string): void;
+  /** Headers for every subgraph request made for a client request (forwarded claims), if any. */
+  subgraphHeaders?: ((context: GatehouseContext) => Record<string, string> | undefined) | undefined;
+}
+
+const NO_CONDITIONS: readonly boolean[] = [];
+// Schedules kept per plan, one per combination of Condition values seen.
+const MAX_SCHEDULES_PER_PLAN = 64;
+
+/**
+ * Gatehouse's executor for Apollo query plans. Planning stays Apollo's (its QueryPlanner over the
+ * same supergraph); execution runs the plan in waves with merged, de-duplicated subgraph requests and
+ * shapes the response with a compiled shape. What it does not support (introspection, @defer,
+ * subscriptions, context rewrites, non-boolean @skip/@include variables, the plan-exposing debug
+ * header) goes to Apollo's executor, so every answer is the one Apollo would give.
+ */
+export class GatehouseExecution {
+  private state: SupergraphState | undefined;
+  // Apollo Gateway exposes query plans on request outside production; those requests stay Apollo's.
+  private readonly exposesQueryPlans = process.env.NODE_ENV !== 'production';
+
+  constructor(private readonly options: GatehouseExecutionOptions) {}
+
+  /** For `gateway.onSchemaLoadOrUpdate`: a new supergraph, with a new planner and plan cache. */
+  readonly onSchemaLoadOrUpdate = ({
+    apiSchema,
+    coreSupergraphSdl,
+  }: {
+    apiSchema: GraphQLSchema;
+    coreSupergraphSdl: string;
+  }): void => {
+    try {
+      this.state = new SupergraphState(
+        apiSchema,
+        coreSupergraphSdl,
+        this.options.queryPlanCacheSize,
+        this.options.onApolloPlan,
+      );
+    } catch (error) {
+      // Never serve a stale supergraph: Apollo's executor takes over until the next update.
+      this.state = undefined;
+      this.options.onStateError(error);
+    }
+  };
+
+  readonly execute: GatewayExecutor = async (requestContext) => {
+    const state = this.state;
+    const { request } = requestContext;
+    if (!state || (this.exposesQueryPlans && request.http?.headers.get('Apollo-Query-Plan-Experimental'))) {
+      return this.options.apolloExecutor(requestContext);
+    }
+    const plan = state.planFor(
+      requestContext.queryHash,
+      request.operationName,
+      requestContext.document,
+      requestContext.operation.variableDefinitions ?? [],
+    );
+    if (plan.kind === 'apollo') return this.options.apolloExecutor(requestContext);
+    const variables = request.variables ?? {};
+    if (plan.variableDefinitions.length > 0) {
+      // What Apollo's executor checks before it runs a plan.
+      const { errors } = getVariableValues(state.apiSchema, plan.variableDefinitions, variables);
+      if (errors) return { errors };
+    }
+    const shapeConditions = conditionValues(plan.shape.conditionVariables, plan, variables);
+    const schedule = shapeConditions ? scheduleOf(plan, variables) : undefined;
+    // A condition variable that is not a boolean makes Apollo fail in its own way.
+    if (!shapeConditions || !schedule) return this.options.apolloExecutor(requestContext);
+    const headers = this.options.subgraphHeaders?.(requestContext.context as GatehouseContext);
+    return this.run(state, plan, schedule, variables, shapeConditions, headers);
+  };
+
+  private async run(
+    state: SupergraphState,
+    plan: CompiledPlan,
+    schedule: Schedule,
+    variables: Readonly<Record<string, unknown>>,
+    conditions: readonly boolean[],
+    headers: Record<string, string> | undefined,
+  ): Promise<GatewayExecutionResult> {
+    const { data, errors } = await runSchedule(schedule, variables, this.options.source, headers);
+    let shaped;
+    try {
+      shaped = shapeResponse(plan.shape, state.facts, data, conditions);
+    } catch (error) {
+      // Apollo's result shaping asserts on malformed data; its executor answers with that error alone.
+      if (error instanceof GraphQLError) return { errors: [error] };
+      const message = error instanceof Error ? error.message : 'Unexpected error during query plan execution';
+      return { errors: [new GraphQLError(message, error instanceof Error ? { originalError: error } : {})] };
+    }
+    const fetchErrors = errors as GraphQLErrorType[];
+    if (fetchErrors.length === 0 && shaped.errors.length > 0) {
+      return { extensions: { valueCompletion: shaped.errors }, data: shaped.data };
+    }
+    return fetchErrors.length === 0 ? { data: shaped.data } : { errors: fetchErrors, data: shaped.data };
+  }
+}
+
+/**
+ * The boolean value of each variable, the request's or else its default; undefined when one is not a
+ * boolean.
+ */
+function conditionValues(
+  names: readonly string[],
+  plan: CompiledPlan,
+  variables: Readonly<Record<string, unknown>>,
+): readonly boolean[] | undefined {
+  if (names.length === 0) return NO_CONDITIONS;
+  const values: boolean[] = [];
+  for (const name of names) {
+    let value = Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined;
+    if (value === undefined) value = plan.defaults[name];
+    if (typeof value !== 'boolean') return undefined;
+    values.push(value);
+  }
+  return values;
+}
+
+/** The schedule for the values of the plan's Condition variables, built once per combination. */
+function scheduleOf(plan: CompiledPlan, variables: Readonly<Record<string, unknown>>): Schedule | undefined {
+  const values = conditionValues(plan.planConditions, plan, variables);
+  if (!values) return undefined;
+  const key = values.map((value) => (value ? '1' : '0')).join('');
+  let schedule = plan.schedules.get(key);
+  if (!schedule) {
+    schedule = scheduleFor(plan, (variable) => values[plan.planConditions.indexOf(variable)] === true);
+    if (plan.schedules.size >= MAX_SCHEDULES_PER_PLAN) plan.schedules.clear();
+    plan.schedules.set(key, schedule);
+  }
+  return schedule;
+}

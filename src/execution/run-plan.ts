@@ -1,0 +1,275 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { FetchStep } from './compile-plan.js';
+import { applyRewrites } from './data-rewrites.js';
+import { cloneJson, deepMerge, deepMergeCopy, hydratedPaths, type JsonObject } from './merge-data.js';
+import { prepareCall, type CallRun, type PartRun, type StepRun } from './prepare-call.js';
+import { singleStepCall, type Call, type Schedule } from './schedule.js';
+import { downstreamServiceError, type SubgraphError } from './subgraph-errors.js';
+
+type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** What execution needs of a subgraph's transport: send a JSON body, get a parsed GraphQL response. */
+export interface RawSubgraphSource {
+  fetchRaw(body: string, headers?: Record<string, string>): Promise<SubgraphResponse>;
+}
+
+export interface PlanResult {
+  /** The merged subgraph data, before shaping. */
+  data: JsonObject;
+  /** Fetch failures and subgraph errors, in the order Apollo's executor would report them. */
+  errors: unknown[];
+}
+
+/**
+ * Runs a schedule wave by wave: in each wave, every call is prepared from the data so far and sent at
+ * once; then the answers are merged in plan order. A request that merged several fetches and came
+ * back without any data (a validation error, a null that reached its root) is retried fetch by fetch,
+ * so that one fetch's failure cannot take the others' data with it.
+ */
+export async function runSchedule(
+  schedule: Schedule,
+  variables: Readonly<Record<string, unknown>>,
+  sources: (serviceName: string) => RawSubgraphSource | undefined,
+  headers?: Record<string, string>,
+): Promise<PlanResult> {
+  const run = new PlanRun(variables, sources, headers);
+  for (const wave of schedule.waves) {
+    const runs: CallRun[] = [];
+    const entitiesByPath = new Map<string, JsonObject[]>();
+    for (const call of wave.calls) {
+      if (!sources(call.serviceName)) {
+        run.serviceMissing(call);
+        continue;
+      }
+      const prepared = prepareCall(call, run.data, variables, entitiesByPath);
+      if (prepared) runs.push(prepared);
+    }
+    await run.send(runs, true);
+    for (const step of wave.steps) run.flushErrors(step);
+  }
+  return { data: run.data, errors: run.errors };
+}
+
+/** The keys of an answer whose values are all defined primitives; null for any other answer. */
+function keysIfFlat(value: unknown): string[] | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const keys: string[] = [];
+  for (const key in value as JsonObject) {
+    const field = (value as JsonObject)[key];
+    if (field === undefined || (typeof field === 'object' && field !== null)) return null;
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** Whether the part's request carries fewer representations, or in another order, than Apollo's would. */
+function wasDeduplicated(partRun: PartRun): boolean {
+  const { representations, steps } = partRun;
+  if (!representations) return false;
+  if (steps.length > 1) return true;
+  return representations.size < ((steps[0] as StepRun).mapping as number[]).length / 2;
+}
+
+class PlanRun {
+  readonly data: JsonObject = {};
+  readonly errors: unknown[] = [];
+  private readonly stepErrors = new Map<FetchStep, unknown[]>();
+
+  constructor(
+    private readonly variables: Readonly<Record<string, unknown>>,
+    private readonly sources: (serviceName: string) => RawSubgraphSource | undefined,
+    /** Added to every subgraph request of this client request. */
+    private readonly headers: Record<string, string> | undefined,
+  ) {}
+
+  /** Apollo checks for the service before anything else, and fails every fetch to it. */
+  serviceMissing(call: Call): void {
+    for (const part of call.parts) {
+      for (const step of part.steps)
+        this.addError(step, new Error(`Couldn't find service with name "${call.serviceName}"`));
+    }
+  }
+
+  async send(runs: readonly CallRun[], retryMerged: boolean): Promise<void> {
+    if (runs.length === 0) return;
+    const outcomes = await Promise.allSettled(
+      runs.map((callRun) =>
+        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(callRun.body, this.headers),
+      ),
+    );
+    let retries: CallRun[] | undefined;
+    for (let index = 0; index < runs.length; index++) {
+      const callRun = runs[index] as CallRun;
+      const outcome = outcomes[index] as PromiseSettledResult<SubgraphResponse>;
+      if (outcome.status === 'rejected') {
+        for (const partRun of callRun.parts)
+          for (const stepRun of partRun.steps) this.addError(stepRun.step, outcome.reason);
+        continue;
+      }
+      if (retryMerged && callRun.stepCount > 1 && !outcome.value.data) {
+        retries ??= [];
+        for (const partRun of callRun.parts) {
+          for (const stepRun of partRun.steps) {
+            const single = prepareCall(singleStepCall(stepRun.step), this.data, this.variables);
+            if (single) retries.push(single);
+          }
+        }
+        continue;
+      }
+      this.applyResponse(callRun, outcome.value);
+    }
+    if (retries) await this.send(retries, false);
+  }
+
+  flushErrors(step: FetchStep): void {
+    const errors = this.stepErrors.get(step);
+    if (errors) for (const error of errors) this.errors.push(error);
+  }
+
+  private addError(step: FetchStep, error: unknown): void {
+    const errors = this.stepErrors.get(step);
+    if (errors) errors.push(error);
+    else this.stepErrors.set(step, [error]);
+  }
+
+  private applyResponse(callRun: CallRun, response: SubgraphResponse): void {
+    const merged = callRun.parts.length > 1;
+    if (response.errors) this.routeErrors(callRun, response.errors as readonly SubgraphError[], merged);
+    const data = response.data as JsonObject | null | undefined;
+    for (const partRun of callRun.parts) {
+      let partData = data;
+      if (merged && data) {
+        partData = {};
+        for (const [alias, key] of partRun.part.aliases) {
+          if (data[alias] !== undefined) partData[key] = data[alias];
+        }
+      }
+      if (partRun.representations) this.mergeEntities(partRun, partData);
+      else this.mergeRoot(partRun, partData);
+    }
+  }
+
+  /**
+   * Subgraph errors become the errors Apollo would report: one per representation Apollo would have
+   * sent (so one per duplicate of a de-duplicated one), with the entity's path in the client response.
+   */
+  private routeErrors(callRun: CallRun, errors: readonly SubgraphError[], merged: boolean): void {
+    const routed = new Map<StepRun, { key: number; error: unknown }[]>();
+    const serviceName = callRun.call.serviceName;
+    for (const original of errors) {
+      let path = original.path;
+      let parts: readonly PartRun[] = callRun.parts;
+      const head = path?.[0];
+      if (merged && path && typeof head === 'string') {
+        for (const partRun of callRun.parts) {
+          const key = partRun.part.aliases.get(head);
+          if (key === undefined) continue;
+          parts = [partRun];
+          path = [key, ...path.slice(1)];
+          break;
+        }
+      }
+      for (const partRun of parts) {
+        for (const stepRun of partRun.steps) {
+          let list = routed.get(stepRun);
+          if (!list) routed.set(stepRun, (list = []));
+          const unique = path?.[1];
+          if (stepRun.mapping && path && typeof unique === 'number') {
+            stepRun.hydrated ??= hydratedPaths(stepRun.step.path ?? [], this.data);
+            const rest = path.slice(2);
+            for (let at = 0; at < stepRun.mapping.length; at += 2) {
+              if (stepRun.mapping[at + 1] !== unique) continue;
+              // Apollo takes the path of the i-th entity for representation i.
+              const representation = at / 2;
+              const entityPath = [...(stepRun.hydrated[representation] ?? []), ...rest];
+              list.push({
+                key: representation,
+                error: downstreamServiceError(original, serviceName, entityPath),
+              });
+            }
+          } else {
+            const key = list.length > 0 ? (list[list.length - 1] as { key: number }).key : -1;
+            const clientPath = path ? [...(stepRun.step.path ?? []), ...path] : undefined;
+            list.push({ key, error: downstreamServiceError(original, serviceName, clientPath) });
+          }
+        }
+      }
+    }
+    for (const partRun of callRun.parts) {
+      // Where de-duplication changed the order the subgraph saw representations in, put its errors
+      // back in the order of the representations Apollo would have sent. Elsewhere the subgraph saw
+      // what Apollo would have sent, and its order stands. Array.prototype.sort is stable.
+      const reordered = wasDeduplicated(partRun);
+      for (const stepRun of partRun.steps) {
+        const list = routed.get(stepRun);
+        if (!list) continue;
+        if (reordered) list.sort((a, b) => a.key - b.key);
+        for (const { error } of list) this.addError(stepRun.step, error);
+      }
+    }
+  }
+
+  private mergeEntities(partRun: PartRun, data: JsonObject | null | undefined): void {
+    if (!data) return;
+    const received = data._entities;
+    if (!Array.isArray(received)) {
+      for (const { step } of partRun.steps)
+        this.addError(step, new Error(`Expected "data._entities" in response to be an array`));
+      return;
+    }
+    if (received.length !== (partRun.representations as { size: number }).size) {
+      for (const { step, mapping } of partRun.steps) {
+        const expected = (mapping as number[]).length / 2;
+        this.addError(step, new Error(`Expected "data._entities" to contain ${expected} elements`));
+      }
+      return;
+    }
+    // The first entity of each unique representation takes the parsed answer itself; the others
+    // merge copies of its objects, as they would have had answers of their own. Rewrites modify the
+    // answer, so with rewrites every entity takes a full copy.
+    const taken = new Uint8Array(received.length);
+    const flatKeys: (string[] | null | undefined)[] = [];
+    for (const { step, entities, mapping } of partRun.steps) {
+      const rewrites = step.inputRewrites.length > 0 || step.outputRewrites.length > 0;
+      const map = mapping as number[];
+      for (let at = 0; at < map.length; at += 2) {
+        const entity = entities[map[at] as number] as JsonObject;
+        const unique = map[at + 1] as number;
+        let value = received[unique] as unknown;
+        if (rewrites) {
+          value = cloneJson(value);
+        } else if (taken[unique] === 1) {
+          // Same representation, so same __typename: the answer needs no fix-up of its own.
+          let keys = flatKeys[unique];
+          if (keys === undefined) flatKeys[unique] = keys = keysIfFlat(value);
+          if (keys === null) {
+            deepMergeCopy(entity, value);
+          } else {
+            // Nothing to copy in a flat answer: its values go straight in, as deepMerge would put them.
+            for (const key of keys) entity[key] = (value as JsonObject)[key];
+          }
+          continue;
+        } else {
+          taken[unique] = 1;
+        }
+        if (value && typeof value === 'object' && !(value as JsonObject).__typename) {
+          (value as JsonObject).__typename = entity.__typename;
+        }
+        if (step.outputRewrites.length > 0) applyRewrites(step.outputRewrites, value);
+        deepMerge(entity, value);
+      }
+    }
+  }
+
+  private mergeRoot(partRun: PartRun, data: JsonObject | null | undefined): void {
+    // Copies first: each fetch had an answer of its own, and rewrites modify it.
+    const answers = partRun.steps.map((_stepRun, index) =>
+      index === 0 ? data : (cloneJson(data) as typeof data),
+    );
+    partRun.steps.forEach(({ step, entities }, index) => {
+      const answer = answers[index];
+      if (answer && step.outputRewrites.length > 0) applyRewrites(step.outputRewrites, answer);
+      for (const entity of entities) deepMerge(entity, answer);
+    });
+  }
+}
