@@ -13,11 +13,11 @@ import {
 import type { ConformanceCase, ConformanceScenario, Engine } from './conformance/types.js';
 
 /**
- * Executors every scenario runs against, e.g. CONFORMANCE_ENGINES=apollo,gatehouse. Apollo
- * Gateway's by default: the expectations were pinned from its answers.
+ * Executors every scenario runs against: both by default (Gatehouse's is the production default,
+ * Apollo's is the reference the expectations were pinned from); CONFORMANCE_ENGINES=apollo picks one.
  */
 const ENGINES: readonly Engine[] = ['apollo', 'gatehouse'];
-const engines = (process.env.CONFORMANCE_ENGINES ?? 'apollo').split(',').map((name) => {
+const engines = (process.env.CONFORMANCE_ENGINES ?? 'apollo,gatehouse').split(',').map((name) => {
   const engine = ENGINES.find((known) => known === name.trim());
   if (!engine)
     throw new Error(`CONFORMANCE_ENGINES: unknown engine "${name}" (known: ${ENGINES.join(', ')})`);
