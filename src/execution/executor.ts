@@ -1,6 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
-import { getVariableValues, GraphQLError } from './graphql-cjs.js';
+import { getVariableValues, GraphQLError } from 'graphql';
 import type { GatehouseContext } from '../gateway/context.js';
 import type { CompiledPlan } from './compile-plan.js';
 import { runSchedule, type RawSubgraphSource } from './run-plan.js';
