@@ -15,25 +15,7 @@ function isObject(value: unknown): value is JsonObject {
 
 /** Apollo's `deepMerge`: `source` into `target`, objects recursively, same-length lists element-wise. */
 export function deepMerge(target: JsonObject, source: unknown): void {
-  if (source === undefined || source === null) return;
-  const from = source as JsonObject;
-  for (const key in from) {
-    const value = from[key];
-    if (value === undefined) continue;
-    const existing = target[key];
-    if (existing && isObject(value)) {
-      deepMerge(existing as JsonObject, value);
-    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
-      for (let index = 0; index < value.length; index++) {
-        const into: unknown = existing[index];
-        const element: unknown = value[index];
-        if (isObject(into) && isObject(element)) deepMerge(into, element);
-        else existing[index] = element;
-      }
-    } else {
-      target[key] = value;
-    }
-  }
+  mergeInto(target, source, false);
 }
 
 /**
@@ -44,6 +26,10 @@ export function deepMerge(target: JsonObject, source: unknown): void {
  * costs no more than a plain merge.
  */
 export function deepMergeCopy(target: JsonObject, source: unknown): void {
+  mergeInto(target, source, true);
+}
+
+function mergeInto(target: JsonObject, source: unknown, copy: boolean): void {
   if (source === undefined || source === null) return;
   const from = source as JsonObject;
   for (const key in from) {
@@ -51,16 +37,16 @@ export function deepMergeCopy(target: JsonObject, source: unknown): void {
     if (value === undefined) continue;
     const existing = target[key];
     if (existing && isObject(value)) {
-      deepMergeCopy(existing as JsonObject, value);
+      mergeInto(existing as JsonObject, value, copy);
     } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
       for (let index = 0; index < value.length; index++) {
         const into: unknown = existing[index];
         const element: unknown = value[index];
-        if (isObject(into) && isObject(element)) deepMergeCopy(into, element);
-        else existing[index] = cloneJson(element);
+        if (isObject(into) && isObject(element)) mergeInto(into, element, copy);
+        else existing[index] = copy ? cloneJson(element) : element;
       }
     } else {
-      target[key] = typeof value === 'object' ? cloneJson(value) : value;
+      target[key] = copy && typeof value === 'object' ? cloneJson(value) : value;
     }
   }
 }

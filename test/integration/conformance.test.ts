@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import type { RunningGateway } from '../../src/server/start.js';
 import { postGraphQL, startTestGateway } from '../helpers/gateway.js';
 import { INTERNAL_DETAIL, withSortedErrors } from './conformance/compare.js';
 import { scenarios } from './conformance/index.js';
-import {
-  countBySubgraph,
-  startRecordingProxy,
-  type RecordedRequest,
-  type RecordingProxy,
-} from './conformance/recording-proxy.js';
+import { countBySubgraph } from './conformance/recording-proxy.js';
+import { startScenarioServices, type ScenarioServices } from './conformance/scenario-services.js';
 import type { ConformanceCase, ConformanceScenario, Engine } from './conformance/types.js';
 
 /**
@@ -31,38 +26,23 @@ const suites = engines.flatMap((engine) =>
 describe.each(suites)(
   'conformance $title',
   ({ engine, scenario }: { engine: Engine; scenario: ConformanceScenario }) => {
-    const services = new Map<string, { service: RunningService; proxy: RecordingProxy }>();
-    const traffic: RecordedRequest[] = [];
+    let services: ScenarioServices | undefined;
     let gateway: RunningGateway | undefined;
 
-    async function stop(name: string): Promise<void> {
-      const running = services.get(name);
-      if (!running) return;
-      services.delete(name);
-      await running.proxy.close();
-      await running.service.close();
-    }
-
     beforeAll(async () => {
-      for (const definition of scenario.subgraphs) {
-        const service = await serveSubgraph(definition, { port: 0 });
-        const proxy = await startRecordingProxy(definition.name, service.url, traffic);
-        services.set(definition.name, { service, proxy });
-      }
-      gateway = await startTestGateway(
-        scenario.subgraphs.map(({ name }) => ({ name, url: services.get(name)?.proxy.url ?? '' })),
-        { execution: { engine } },
-      );
-      for (const name of scenario.unavailable ?? []) await stop(name);
+      services = await startScenarioServices(scenario);
+      gateway = await startTestGateway(services.subgraphs, { execution: { engine } });
+      for (const name of scenario.unavailable ?? []) await services.stop(name);
     });
 
     afterAll(async () => {
       await gateway?.close();
-      await Promise.all([...services.keys()].map(stop));
+      await services?.stopAll();
     });
 
     async function run(testCase: ConformanceCase): Promise<void> {
-      if (!gateway) throw new Error('the gateway did not start');
+      if (!gateway || !services) throw new Error('the gateway did not start');
+      const { traffic } = services;
       traffic.length = 0;
       const response = await postGraphQL(gateway.graphqlUrl, {
         query: testCase.query,

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import type { RunningGateway } from '../../src/server/start.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { scenarios } from './conformance/index.js';
-import {
-  startRecordingProxy,
-  type RecordedRequest,
-  type RecordingProxy,
-} from './conformance/recording-proxy.js';
+import { startScenarioServices, type ScenarioServices } from './conformance/scenario-services.js';
 import type { Engine } from './conformance/types.js';
 import { executorScenarios, type ExecutorCase, type ExecutorScenario } from './executor-scenarios.js';
 
@@ -29,42 +24,26 @@ interface Answer {
 const allScenarios: ExecutorScenario[] = [...scenarios, ...executorScenarios];
 
 describe.each(allScenarios)('executor differential: $name', (scenario: ExecutorScenario) => {
-  const services = new Map<string, { service: RunningService; proxy: RecordingProxy }>();
-  const traffic: RecordedRequest[] = [];
+  let services: ScenarioServices | undefined;
   const gateways = new Map<Engine, RunningGateway>();
 
-  async function stop(name: string): Promise<void> {
-    const running = services.get(name);
-    if (!running) return;
-    services.delete(name);
-    await running.proxy.close();
-    await running.service.close();
-  }
-
   beforeAll(async () => {
-    for (const definition of scenario.subgraphs) {
-      const service = await serveSubgraph(definition, { port: 0 });
-      const proxy = await startRecordingProxy(definition.name, service.url, traffic);
-      services.set(definition.name, { service, proxy });
-    }
-    const subgraphs = scenario.subgraphs.map(({ name }) => ({
-      name,
-      url: services.get(name)?.proxy.url ?? '',
-    }));
+    services = await startScenarioServices(scenario);
     for (const engine of ['apollo', 'gatehouse'] as const) {
-      gateways.set(engine, await startTestGateway(subgraphs, { execution: { engine } }));
+      gateways.set(engine, await startTestGateway(services.subgraphs, { execution: { engine } }));
     }
-    for (const name of scenario.unavailable ?? []) await stop(name);
+    for (const name of scenario.unavailable ?? []) await services.stop(name);
   });
 
   afterAll(async () => {
     await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
-    await Promise.all([...services.keys()].map(stop));
+    await services?.stopAll();
   });
 
   async function ask(engine: Engine, testCase: ExecutorCase): Promise<Answer> {
     const gateway = gateways.get(engine);
-    if (!gateway) throw new Error(`the ${engine} gateway did not start`);
+    if (!gateway || !services) throw new Error(`the ${engine} gateway did not start`);
+    const { traffic } = services;
     traffic.length = 0;
     const response = await fetch(gateway.graphqlUrl, {
       method: 'POST',
