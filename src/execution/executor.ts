@@ -89,7 +89,7 @@ export class GatehouseExecution {
     // A condition variable that is not a boolean makes Apollo fail in its own way.
     if (!shapeConditions || !schedule) return this.options.apolloExecutor(requestContext);
     const headers = this.options.subgraphHeaders?.(requestContext.context as GatehouseContext);
-    return this.run(state, plan, schedule, variables, shapeConditions, headers);
+    return this.run(state, plan, schedule, variables, shapeConditions, headers, requestContext.context);
   };
 
   private async run(
@@ -99,8 +99,9 @@ export class GatehouseExecution {
     variables: Readonly<Record<string, unknown>>,
     conditions: readonly boolean[],
     headers: Record<string, string> | undefined,
+    context: unknown,
   ): Promise<GatewayExecutionResult> {
-    const { data, errors } = await runSchedule(schedule, variables, this.options.source, headers);
+    const { data, errors } = await runSchedule(schedule, variables, this.options.source, headers, context);
     let shaped;
     try {
       shaped = shapeResponse(plan.shape, state.facts, data, conditions);

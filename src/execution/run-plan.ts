@@ -10,7 +10,8 @@ type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 /** What execution needs of a subgraph's transport: send a JSON body, get a parsed GraphQL response. */
 export interface RawSubgraphSource {
-  fetchRaw(body: string, headers?: Record<string, string>): Promise<SubgraphResponse>;
+  /** `context` is the client request's, for sources that run in process (REST connectors). */
+  fetchRaw(body: string, headers?: Record<string, string>, context?: unknown): Promise<SubgraphResponse>;
 }
 
 export interface PlanResult {
@@ -31,8 +32,9 @@ export async function runSchedule(
   variables: Readonly<Record<string, unknown>>,
   sources: (serviceName: string) => RawSubgraphSource | undefined,
   headers?: Record<string, string>,
+  context?: unknown,
 ): Promise<PlanResult> {
-  const run = new PlanRun(variables, sources, headers);
+  const run = new PlanRun(variables, sources, headers, context);
   for (const wave of schedule.waves) {
     const runs: CallRun[] = [];
     const entitiesByPath = new Map<string, JsonObject[]>();
@@ -80,6 +82,7 @@ class PlanRun {
     private readonly sources: (serviceName: string) => RawSubgraphSource | undefined,
     /** Added to every subgraph request of this client request. */
     private readonly headers: Record<string, string> | undefined,
+    private readonly context: unknown,
   ) {}
 
   /** Apollo checks for the service before anything else, and fails every fetch to it. */
@@ -94,7 +97,11 @@ class PlanRun {
     if (runs.length === 0) return;
     const outcomes = await Promise.allSettled(
       runs.map((callRun) =>
-        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(callRun.body, this.headers),
+        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(
+          callRun.body,
+          this.headers,
+          this.context,
+        ),
       ),
     );
     let retries: CallRun[] | undefined;
