@@ -93,7 +93,7 @@ function applyItems(
         if (result === undefined || result === null) break;
         if (!isObject(result)) {
           scope.errors.push({
-            message: `Cannot merge a ${typeName(result)} value into an object`,
+            message: `Cannot merge a value of type ${typeName(result)} into an object`,
             path: [...path],
           });
           break;
