@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { packageRoot } from '../package-root.js';
+import { connectorCommand } from './connector.js';
 import { keysCommand } from './keys.js';
 import { runCommand } from './output.js';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     .action((flags) => runCommand(async () => (await import('./compose.js')).composeCommand(flags)));
 
   program.addCommand(keysCommand());
+  program.addCommand(connectorCommand());
 
   return program;
 }
