@@ -39,6 +39,14 @@ export const errorCatalogue = {
     message: 'A subgraph could not be reached or did not answer in time.',
   },
   SUBGRAPH_BAD_RESPONSE: { status: 502, message: 'A subgraph answered with something that is not GraphQL.' },
+  // Field errors of REST connectors, inside a 200 partial response; the status is what they mean.
+  CONNECTOR_HTTP_ERROR: { status: 502, message: 'A REST service behind a connector answered with an error.' },
+  CONNECTOR_TIMEOUT: { status: 504, message: 'A REST service behind a connector did not answer in time.' },
+  CONNECTOR_UNAVAILABLE: { status: 502, message: 'A REST service behind a connector could not be reached.' },
+  CONNECTOR_BAD_RESPONSE: {
+    status: 502,
+    message: 'A REST service behind a connector answered with a body that is not JSON.',
+  },
   AUTHORIZER_UNAVAILABLE: {
     status: 503,
     message: 'The external authorizer could not be reached or did not answer in time.',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authSchema, storeSchema } from './auth-schema.js';
+import { connectorsSchema } from './connectors-schema.js';
 import { boolean, integer } from './primitives.js';
 
 /**
@@ -11,22 +12,42 @@ const subgraphName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'expected a name of letters, digits, "_" and "-"');
 
-export const subgraphConfigSchema = z.strictObject({
-  name: subgraphName.describe('Unique name of the subgraph, used in errors, logs and metrics.'),
-  url: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-    .describe('Where the gateway sends this subgraph its requests.'),
-  schema: z
-    .string()
-    .min(1)
-    .optional()
-    .describe(
-      'Path to the subgraph SDL, relative to the config file. Without it the SDL is read from `url` with `{ _service { sdl } }`.',
-    ),
-  timeoutMs: integer(1)
-    .optional()
-    .describe('Time allowed for one request to this subgraph. Defaults to `transport.timeoutMs`.'),
-});
+export const subgraphConfigSchema = z
+  .strictObject({
+    name: subgraphName.describe('Unique name of the subgraph, used in errors, logs and metrics.'),
+    type: z
+      .enum(['graphql', 'rest'])
+      .default('graphql')
+      .describe(
+        '`graphql`: a Federation subgraph reached at `url`. `rest`: a connector schema (`@source`/`@connect`) in `schema`, run inside the gateway against the REST services it names.',
+      ),
+    url: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+      .optional()
+      .describe('Where the gateway sends this subgraph its requests. Required for `graphql` subgraphs.'),
+    schema: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Path to the subgraph SDL, relative to the config file. Without it the SDL is read from `url` with `{ _service { sdl } }`. Required for `rest` subgraphs.',
+      ),
+    timeoutMs: integer(1)
+      .optional()
+      .describe('Time allowed for one request to this subgraph. Defaults to `transport.timeoutMs`.'),
+  })
+  .superRefine((subgraph, ctx) => {
+    if (subgraph.type === 'graphql' && subgraph.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'a `graphql` subgraph needs a `url`' });
+    }
+    if (subgraph.type === 'rest' && subgraph.schema === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schema'],
+        message: 'a `rest` subgraph needs `schema`: the path of its connector schema',
+      });
+    }
+  });
 
 const serverSchema = z
   .strictObject({
@@ -97,6 +118,9 @@ export const configSchema = z
       .describe('The subgraphs to compose at start-up. Use this or `supergraph`, not both.'),
     transport: transportSchema.describe('How the gateway talks to subgraphs.'),
     execution: executionSchema.describe('How query plans are executed.'),
+    connectors: connectorsSchema.describe(
+      'REST connectors: subgraphs whose schema maps REST endpoints with `@source` and `@connect`.',
+    ),
     introspection: boolean()
       .optional()
       .describe('Answer introspection queries. Defaults to on in every stage except `prod`.'),

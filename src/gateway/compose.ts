@@ -8,6 +8,7 @@ import { UserFacingError } from '../errors.js';
 
 export interface SubgraphSdl {
   name: string;
+  /** Where the gateway reaches it; a placeholder for REST connector subgraphs, which run in process. */
   url: string;
   sdl: string;
   /** A file path, or the URL the SDL was read from; shown in error locations. */
@@ -32,7 +33,7 @@ export async function loadSubgraphSdls(
         try {
           return {
             name: subgraph.name,
-            url: subgraph.url,
+            url: subgraph.url ?? connectorPlaceholderUrl(subgraph.name),
             sdl: await readFile(subgraph.schema, 'utf8'),
             origin: subgraph.schema,
           };
@@ -42,10 +43,17 @@ export async function loadSubgraphSdls(
           );
         }
       }
-      const sdl = await introspectSubgraph(subgraph.name, subgraph.url, options.waitMs);
-      return { name: subgraph.name, url: subgraph.url, sdl, origin: subgraph.url };
+      // The config schema requires a URL for every subgraph without a schema file.
+      const url = subgraph.url as string;
+      const sdl = await introspectSubgraph(subgraph.name, url, options.waitMs);
+      return { name: subgraph.name, url, sdl, origin: url };
     }),
   );
+}
+
+/** The supergraph needs a URL for every subgraph; a connector subgraph has none of its own. */
+function connectorPlaceholderUrl(name: string): string {
+  return `http://${name.toLowerCase()}.connector.invalid/`;
 }
 
 async function introspectSubgraph(name: string, url: string, waitMs: number): Promise<string> {

@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import type { FastifyBaseLogger } from 'fastify';
 import { headersForSubgraphs } from '../auth/forwarding.js';
 import type { GatehouseConfig } from '../config/load.js';
+import { ConnectorRuntime, type ConnectorDataSource } from '../connectors/runtime.js';
 import { GatehouseExecution } from '../execution/executor.js';
 import { SubgraphDataSource } from '../execution/subgraph-data-source.js';
 import { setUpAuthorization } from './authorization-setup.js';
@@ -24,9 +25,11 @@ export async function startGraphQLRuntime(
 ): Promise<GraphQLRuntime> {
   // The gateway otherwise reports usage metrics to Apollo's servers.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const dataSources: SubgraphDataSource[] = [];
+  const dataSources: (SubgraphDataSource | ConnectorDataSource)[] = [];
   // The current data source of each subgraph; the gateway builds a new one when a URL changes.
-  const sourcesByName = new Map<string, SubgraphDataSource>();
+  const sourcesByName = new Map<string, SubgraphDataSource | ConnectorDataSource>();
+  const connectors = new ConnectorRuntime(config, logger);
+  const prepare = (sdl: string) => authorization.prepare(connectors.prepare(sdl));
   const timeouts = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph.timeoutMs]));
   const headersFor = subgraphHeaders(config);
   let update: SupergraphSdlUpdateFunction | undefined;
@@ -36,16 +39,18 @@ export async function startGraphQLRuntime(
     supergraphSdl: {
       async initialize(options) {
         update = options.update;
-        return { supergraphSdl: authorization.prepare(supergraphSdl) };
+        return { supergraphSdl: prepare(supergraphSdl) };
       },
     },
     buildService({ name, url }) {
       if (!url) throw new Error(`Subgraph "${name}" has no URL in the supergraph`);
-      const source = new SubgraphDataSource(name, url, {
-        timeoutMs: timeouts.get(name) ?? config.transport.timeoutMs,
-        connections: config.transport.connectionsPerSubgraph,
-        headersFor,
-      });
+      const source =
+        connectors.dataSource(name) ??
+        new SubgraphDataSource(name, url, {
+          timeoutMs: timeouts.get(name) ?? config.transport.timeoutMs,
+          connections: config.transport.connectionsPerSubgraph,
+          headersFor,
+        });
       dataSources.push(source);
       sourcesByName.set(name, source);
       return source;
@@ -72,11 +77,12 @@ export async function startGraphQLRuntime(
     apollo,
     updateSupergraph(sdl) {
       if (!update) throw new Error('The supergraph manager has not been initialised');
-      update(authorization.prepare(sdl));
+      update(prepare(sdl));
     },
     async stop() {
       await apollo.stop();
       await Promise.all(dataSources.map((source) => source.close()));
+      await connectors.close();
     },
   };
 }
@@ -90,7 +96,7 @@ export async function startGraphQLRuntime(
 function useGatehouseExecution(
   gateway: ApolloGateway,
   config: GatehouseConfig,
-  sources: ReadonlyMap<string, SubgraphDataSource>,
+  sources: ReadonlyMap<string, SubgraphDataSource | ConnectorDataSource>,
   subgraphHeaders: SubgraphHeaders | undefined,
   logger: FastifyBaseLogger,
 ): void {

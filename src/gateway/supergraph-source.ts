@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GatehouseConfig } from '../config/load.js';
+import { extractConnectors } from '../connectors/supergraph.js';
 import { UserFacingError } from '../errors.js';
 import { prepareSupergraph } from './authorization/supergraph-metadata.js';
 import { composeSupergraph, loadSubgraphSdls } from './compose.js';
@@ -48,7 +49,7 @@ export async function loadSupergraph(
  */
 function assertValidSupergraph(sdl: string, origin: string): void {
   try {
-    Supergraph.build(prepareSupergraph(sdl).servableSdl);
+    Supergraph.build(prepareSupergraph(extractConnectors(sdl).servableSdl).servableSdl);
   } catch (error) {
     if (error instanceof UserFacingError) throw new UserFacingError(`${origin}: ${error.message}`);
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);

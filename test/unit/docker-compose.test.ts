@@ -94,6 +94,7 @@ function cliProblems(s: Services): string[] {
 function subgraphProblems(s: Services): string[] {
   return [...configs].flatMap(([gateway, config]) =>
     config.subgraphs.flatMap(({ name, url }) => {
+      if (url === undefined) return [];
       const { hostname, port } = new URL(url);
       const env = envOf(s[hostname]);
       const waits = s[gateway]?.depends_on?.[hostname]?.condition === 'service_healthy';

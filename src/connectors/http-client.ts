@@ -1,0 +1,136 @@
+import type { GraphQLError } from 'graphql';
+import { Agent, errors as undiciErrors } from 'undici';
+import { gatehouseError } from '../errors.js';
+import { describeNetworkError } from '../gateway/compose.js';
+import type { HttpMethod } from './directive-args.js';
+
+export interface ConnectorRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  /** JSON text. */
+  body?: string;
+}
+
+export interface ConnectorResponse {
+  status: number;
+  /** The parsed JSON body; null for an empty body. */
+  json: unknown;
+}
+
+/** Which connector a request belongs to, and how much of a failure to tell the client. */
+export interface RequestLabel {
+  connector: string;
+  subgraph: string;
+  timeoutMs: number;
+  /** Add the URL and the start of the body to errors (stage dev with `connectors.debug`). */
+  debug: boolean;
+}
+
+const DEBUG_BODY_CHARS = 2048;
+
+/**
+ * Sends connector requests over keep-alive connections. Every failure becomes a GraphQL field error
+ * with a CONNECTOR_* code and the connector's id; the backend's URL and body stay out of it unless
+ * debugging is on.
+ */
+export class ConnectorHttpClient {
+  private readonly agent: Agent;
+
+  constructor(connectionsPerOrigin: number) {
+    this.agent = new Agent({ connections: connectionsPerOrigin, keepAliveTimeout: 30_000 });
+  }
+
+  async send(request: ConnectorRequest, label: RequestLabel): Promise<ConnectorResponse> {
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.agent.request({
+        origin: new URL(request.url).origin,
+        path: pathOf(request.url),
+        method: request.method,
+        headers:
+          request.body === undefined
+            ? request.headers
+            : { 'content-type': 'application/json', ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body }),
+        headersTimeout: label.timeoutMs,
+        bodyTimeout: label.timeoutMs,
+        signal: AbortSignal.timeout(label.timeoutMs),
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw failure(error, request, label);
+    }
+    const debug = label.debug
+      ? { url: request.url, status, body: text.slice(0, DEBUG_BODY_CHARS) }
+      : undefined;
+    if (status >= 400) {
+      throw connectorError(
+        'CONNECTOR_HTTP_ERROR',
+        `The REST service behind connector ${label.connector} answered HTTP ${status}.`,
+        label,
+        { http: { status } },
+        debug,
+      );
+    }
+    if (text.trim() === '') return { status, json: null };
+    try {
+      return { status, json: JSON.parse(text) };
+    } catch {
+      throw connectorError(
+        'CONNECTOR_BAD_RESPONSE',
+        `The REST service behind connector ${label.connector} answered HTTP ${status} with a body that is not JSON.`,
+        label,
+        { http: { status } },
+        debug,
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.pathname}${parsed.search}`;
+}
+
+function failure(error: unknown, request: ConnectorRequest, label: RequestLabel): GraphQLError {
+  const problem = describeNetworkError(error);
+  const debug = label.debug ? { url: request.url, problem } : undefined;
+  if (problem === 'timed out' || error instanceof undiciErrors.HeadersTimeoutError) {
+    return connectorError(
+      'CONNECTOR_TIMEOUT',
+      `The REST service behind connector ${label.connector} did not answer within ${label.timeoutMs} ms.`,
+      label,
+      {},
+      debug,
+    );
+  }
+  return connectorError(
+    'CONNECTOR_UNAVAILABLE',
+    `The REST service behind connector ${label.connector} could not be reached (${problem}).`,
+    label,
+    {},
+    debug,
+  );
+}
+
+function connectorError(
+  code: 'CONNECTOR_HTTP_ERROR' | 'CONNECTOR_TIMEOUT' | 'CONNECTOR_UNAVAILABLE' | 'CONNECTOR_BAD_RESPONSE',
+  message: string,
+  label: RequestLabel,
+  extensions: Record<string, unknown>,
+  debug: Record<string, unknown> | undefined,
+): GraphQLError {
+  return gatehouseError(code, message, {
+    ...extensions,
+    connector: { coordinate: label.connector },
+    service: label.subgraph,
+    ...(debug ? { debug } : {}),
+  });
+}

@@ -1,0 +1,234 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import DataLoader from 'dataloader';
+import {
+  execute,
+  parse,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import { buildRequest } from './build-request.js';
+import type { CompiledConnector } from './compile.js';
+import type { ConnectorHttpClient, ConnectorResponse, RequestLabel } from './http-client.js';
+import { applySelection, type Variables } from './language/index.js';
+import type { ConnectorRequestState } from './request-state.js';
+
+export interface LocalSubgraphOptions {
+  name: string;
+  subgraphSdl: string;
+  connectors: readonly CompiledConnector[];
+  http: ConnectorHttpClient;
+  /** `$config`. */
+  config: Readonly<Record<string, unknown>>;
+  debug: boolean;
+  /** Selection and template problems (a value missing from a response, say), for the debug log. */
+  onProblems?: (connector: string, problems: readonly { message: string }[]) => void;
+}
+
+type Entity = Record<string, unknown>;
+/** @apollo/subgraph does not export its resolver map type. */
+type SchemaModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
+
+const DOCUMENT_CACHE_SIZE = 500;
+
+/**
+ * A connector subgraph run in process: its schema, with resolvers that call REST services as the
+ * connectors say. The gateway plans it like any other subgraph and sends it the same operations.
+ */
+export class ConnectorSubgraph {
+  readonly schema: GraphQLSchema;
+  private readonly documents = new Map<string, DocumentNode>();
+
+  constructor(private readonly options: LocalSubgraphOptions) {
+    const module = { typeDefs: parse(options.subgraphSdl), resolvers: this.resolvers() } as SchemaModule;
+    this.schema = buildSubgraphSchema(module);
+  }
+
+  async execute(
+    query: string,
+    variables: Readonly<Record<string, unknown>> | undefined,
+    operationName: string | undefined,
+    state: ConnectorRequestState,
+  ): Promise<FormattedExecutionResult> {
+    let document: DocumentNode;
+    try {
+      document = this.document(query);
+    } catch (error) {
+      return { errors: [{ message: (error as Error).message }] };
+    }
+    const result = await execute({
+      schema: this.schema,
+      document,
+      variableValues: variables,
+      operationName,
+      contextValue: state,
+    });
+    return {
+      ...(result.data === undefined ? {} : { data: result.data }),
+      ...(result.errors ? { errors: result.errors.map((error) => error.toJSON()) } : {}),
+    };
+  }
+
+  private document(query: string): DocumentNode {
+    let document = this.documents.get(query);
+    if (!document) {
+      document = parse(query);
+      if (this.documents.size >= DOCUMENT_CACHE_SIZE) this.documents.clear();
+      this.documents.set(query, document);
+    }
+    return document;
+  }
+
+  private resolvers(): Record<string, Record<string, unknown>> {
+    const resolvers: Record<string, Record<string, unknown>> = {};
+    const forType = (typeName: string) => (resolvers[typeName] ??= {});
+    const entityConnectors = new Map<string, CompiledConnector[]>();
+    for (const connector of this.options.connectors) {
+      const { typeName, fieldName } = connector.coordinate;
+      if (fieldName === undefined) {
+        entityConnectors.set(typeName, [...(entityConnectors.get(typeName) ?? []), connector]);
+      } else {
+        forType(typeName)[fieldName] = (
+          parent: Entity | undefined,
+          args: Entity,
+          state: ConnectorRequestState,
+        ) => this.resolveField(connector, parent, args, state);
+      }
+    }
+    // `entity: true` on a root field resolves the type by its key when no connector on the type does.
+    for (const connector of this.options.connectors) {
+      if (!connector.entity || connector.coordinate.fieldName === undefined) continue;
+      const returned = this.returnTypeName(connector);
+      if (returned && !entityConnectors.has(returned)) entityConnectors.set(returned, [connector]);
+    }
+    for (const [typeName, connectors] of entityConnectors) {
+      forType(typeName).__resolveReference = (reference: Entity, state: ConnectorRequestState) =>
+        this.resolveEntity(connectors, reference, state);
+    }
+    return resolvers;
+  }
+
+  private returnTypeName(connector: CompiledConnector): string | undefined {
+    const { typeName, fieldName } = connector.coordinate;
+    const sdl = parse(this.options.subgraphSdl);
+    for (const definition of sdl.definitions) {
+      if (definition.kind !== 'ObjectTypeDefinition' || definition.name.value !== typeName) continue;
+      let type = definition.fields?.find((field) => field.name.value === fieldName)?.type;
+      while (type && type.kind !== 'NamedType') type = type.type;
+      return type?.name.value;
+    }
+    return undefined;
+  }
+
+  private async resolveEntity(
+    connectors: readonly CompiledConnector[],
+    reference: Entity,
+    state: ConnectorRequestState,
+  ): Promise<Entity | null> {
+    const connector =
+      connectors.find((candidate) => keyFields(candidate).every((field) => reference[field] !== undefined)) ??
+      connectors[0];
+    if (!connector) return reference;
+    if (connector.coordinate.fieldName !== undefined) {
+      // A root field with `entity: true`: its arguments are the key.
+      const args = Object.fromEntries(connector.argNames.map((name) => [name, reference[name]]));
+      const found = await this.resolveField(connector, undefined, args, state);
+      return isEntity(found) ? { ...reference, ...found } : null;
+    }
+    if (connector.batchFields) return (await this.loader(connector, state).load(reference)) as Entity | null;
+    const found = await this.resolveField(connector, reference, {}, state);
+    return isEntity(found) ? { ...reference, ...found } : null;
+  }
+
+  private async resolveField(
+    connector: CompiledConnector,
+    parent: Entity | undefined,
+    args: Entity,
+    state: ConnectorRequestState,
+  ): Promise<unknown> {
+    const variables = this.variables(state, { $args: args, ...(parent ? { $this: parent } : {}) });
+    const response = await this.send(connector, variables, state);
+    return this.mapResponse(connector, response, variables) ?? null;
+  }
+
+  private loader(connector: CompiledConnector, state: ConnectorRequestState) {
+    let loader = state.loaders.get(connector);
+    if (!loader) {
+      const fields = connector.batchFields ?? [];
+      const keyOf = (entity: Entity) => JSON.stringify(fields.map((field) => entity[field]));
+      loader = new DataLoader<Entity, unknown, string>(
+        async (references) => {
+          const batch = references.map((reference) =>
+            Object.fromEntries(fields.map((f) => [f, reference[f]])),
+          );
+          const variables = this.variables(state, { $batch: batch });
+          const response = await this.send(connector, variables, state);
+          const mapped = this.mapResponse(connector, response, variables);
+          const items = (Array.isArray(mapped) ? mapped : mapped == null ? [] : [mapped]).filter(isEntity);
+          const byKey = new Map(items.map((item) => [keyOf(item), item]));
+          return references.map((reference) => {
+            const item = byKey.get(keyOf(reference));
+            return item ? { ...reference, ...item } : null;
+          });
+        },
+        { cacheKeyFn: keyOf, ...(connector.batchMaxSize ? { maxBatchSize: connector.batchMaxSize } : {}) },
+      );
+      state.loaders.set(connector, loader);
+    }
+    return loader;
+  }
+
+  private variables(state: ConnectorRequestState, own: Variables): Variables {
+    return {
+      ...own,
+      $config: this.options.config,
+      $context: state.context,
+      $request: { headers: state.headers },
+    };
+  }
+
+  /** Sends the connector's request; an identical request already sent for this client request is reused. */
+  private send(
+    connector: CompiledConnector,
+    variables: Variables,
+    state: ConnectorRequestState,
+  ): Promise<ConnectorResponse> {
+    const { request, problems } = buildRequest(connector, variables, state.headers);
+    if (problems.length > 0) this.options.onProblems?.(connector.id, problems);
+    const key = `${request.method} ${request.url}\n${JSON.stringify(request.headers)}\n${request.body ?? ''}`;
+    let response = state.inflight.get(key);
+    if (!response) {
+      const label: RequestLabel = {
+        connector: connector.id,
+        subgraph: this.options.name,
+        timeoutMs: connector.timeoutMs,
+        debug: this.options.debug,
+      };
+      response = this.options.http.send(request, label);
+      state.inflight.set(key, response);
+    }
+    return response;
+  }
+
+  private mapResponse(
+    connector: CompiledConnector,
+    response: ConnectorResponse,
+    variables: Variables,
+  ): unknown {
+    const result = applySelection(connector.selection, response.json, {
+      ...variables,
+      $status: response.status,
+    });
+    if (result.errors.length > 0) this.options.onProblems?.(connector.id, result.errors);
+    return result.value;
+  }
+}
+
+function keyFields(connector: CompiledConnector): string[] {
+  if (connector.coordinate.fieldName !== undefined) return connector.argNames;
+  return connector.batchFields ?? connector.thisFields;
+}
+
+function isEntity(value: unknown): value is Entity {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

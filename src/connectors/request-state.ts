@@ -1,0 +1,54 @@
+import type DataLoader from 'dataloader';
+import type { GatehouseContext } from '../gateway/context.js';
+import type { CompiledConnector } from './compile.js';
+import type { ConnectorResponse } from './http-client.js';
+
+/** What connector calls share within one client request: identical calls run once, keys batch. */
+export interface ConnectorRequestState {
+  inflight: Map<string, Promise<ConnectorResponse>>;
+  loaders: Map<CompiledConnector, DataLoader<Record<string, unknown>, unknown, string>>;
+  /** `$context`: who is calling. */
+  context: Readonly<Record<string, unknown>>;
+  /** The client's request headers (lower-case names), for `$request.headers` and `from:` headers. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+const states = new WeakMap<object, ConnectorRequestState>();
+
+/**
+ * The state of the client request a subgraph call belongs to. The gateway passes the same context
+ * object to every call of one request, so state is kept per context object.
+ */
+export function requestStateFor(context: unknown): ConnectorRequestState {
+  const key = typeof context === 'object' && context !== null ? context : undefined;
+  const existing = key ? states.get(key) : undefined;
+  if (existing) return existing;
+  const request = (key as Partial<GatehouseContext> | undefined)?.request;
+  const headers = request?.headers ?? {};
+  const state: ConnectorRequestState = {
+    inflight: new Map(),
+    loaders: new Map(),
+    context: callerContext(request, headers),
+    headers,
+  };
+  if (key) states.set(key, state);
+  return state;
+}
+
+function callerContext(
+  request: GatehouseContext['request'] | undefined,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, unknown> {
+  const principal = request?.principal;
+  if (principal?.kind !== 'authenticated') return { authenticated: false, claims: {}, headers };
+  return {
+    authenticated: true,
+    subject: principal.subject,
+    scopes: [...principal.scopes],
+    roles: [...principal.roles],
+    ...(principal.tenant === undefined ? {} : { tenant: principal.tenant }),
+    ...(principal.plan === undefined ? {} : { plan: principal.plan }),
+    claims: principal.claims,
+    headers,
+  };
+}
