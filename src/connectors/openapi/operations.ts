@@ -1,6 +1,6 @@
 import { isObject, type JsonObject, type OpenApiDocument, type Refs } from './load.js';
 import type { ArgModel, ConnectorModel, SkippedOperation, TypeModel, TypeRef } from './model.js';
-import { baseName, nonNull } from './model.js';
+import { baseName, named, nonNull } from './model.js';
 import { camelCase, fieldName, NameRegistry, pascalCase } from './names.js';
 import type { TypeBuilder } from './types.js';
 
@@ -136,11 +136,28 @@ function argsAndUrl(
     });
     if (converted.note !== undefined) comments.push(`argument ${name}: ${converted.note}`);
     if (parameter.in === 'path') pathArgs.set(source, name);
-    else query.push(`${encodeURIComponent(source)}={$args.${name}}`);
+    else if (
+      converted.type.kind === 'list' ||
+      (converted.type.kind === 'named' && converted.type.name === 'JSON')
+    ) {
+      // URL expressions must give a scalar; how a list or object goes into a query string is the API's choice.
+      comments.push(
+        `argument ${name} is not in the URL: query parameter "${source}" is a list or object, add it in the form the API expects`,
+      );
+    } else query.push(`${encodeURIComponent(source)}={$args.${name}}`);
   }
-  const urlPath = path.replace(/\{([^}]+)\}/g, (whole, source: string) => {
-    const name = pathArgs.get(source);
-    return name === undefined ? whole : `{$args.${name}}`;
+  const urlPath = path.replace(/\{([^}]+)\}/g, (_whole, source: string) => {
+    let name = pathArgs.get(source);
+    if (name === undefined) {
+      // A template variable without a declared parameter still needs a value: a String! argument.
+      name = argNames.claim(fieldName(source));
+      pathArgs.set(source, name);
+      args.push({ name, type: nonNull(named('String')) });
+      comments.push(
+        `path parameter "${source}" is not declared in the document: argument ${name} is a String`,
+      );
+    }
+    return `{$args.${name}}`;
   });
   return { args, url: query.length === 0 ? urlPath : `${urlPath}?${query.join('&')}` };
 }

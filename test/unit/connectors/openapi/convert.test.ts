@@ -221,6 +221,24 @@ describe('an OpenAPI 3.1 JSON document (catalog.json)', () => {
         '    @connect(source: "catalog", http: { GET: "/products/{$args.sku}/price" }, selection: """\n    $\n    """)',
     );
   });
+  it('stops selecting at the depth limit, keeps list query parameters out of the URL, and adds undeclared path parameters', () => {
+    expect(catalog).toContain(
+      [
+        '  # argument tags is not in the URL: query parameter "tags" is a list or object, add it in the form the API expects',
+        '  # path parameter "warehouseId" is not declared in the document: argument warehouseId is a String',
+        '  listBins(tags: [String], warehouseId: String!): ListBinsResponse',
+        '    @connect(source: "catalog", http: { GET: "/warehouses/{$args.warehouseId}/bins" }, selection: """',
+      ].join('\n'),
+    );
+    expect(catalog).toContain(
+      [
+        '            next {',
+        '              # ListBinsResponseNextNextNextNext.next: deeper than 5 levels, so only its scalar fields are selected',
+        '              name',
+        '            }',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('the generated schemas', () => {
