@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parseSelection, parseTemplate } from '../../../../src/connectors/language/index.js';
 import { checkOpenApi, convertOpenApi } from '../../../../src/connectors/openapi/index.js';
 import { validateConnectorSchema } from '../../../../src/connectors/openapi/validate.js';
 
@@ -242,11 +243,17 @@ describe('an OpenAPI 3.1 JSON document (catalog.json)', () => {
 });
 
 describe('the generated schemas', () => {
-  it('have valid selections, parse, and compose as a subgraph', () => {
+  it("have valid selections and URL templates (also by the gateway's connectors parser), parse, and compose", () => {
     for (const sdl of [petstore, catalog]) {
       const found = selections(sdl);
       expect(found.length).toBeGreaterThan(3);
-      for (const selection of found) checkSelection(selection);
+      for (const selection of found) {
+        checkSelection(selection);
+        expect(() => parseSelection(selection)).not.toThrow();
+      }
+      for (const [, url] of sdl.matchAll(/http: \{ GET: "([^"]*)" \}/g)) {
+        expect(() => parseTemplate(url ?? '')).not.toThrow();
+      }
       expect(() => validateConnectorSchema(sdl, 'test')).not.toThrow();
     }
   });
