@@ -1,12 +1,13 @@
-import { fastifyApolloHandler } from '@as-integrations/fastify';
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
-import type { GatehouseContext } from '../gateway/context.js';
+import { internSupergraphNames } from '../execution/one-byte-names.js';
 import { startGraphQLRuntime, type GraphQLRuntime } from '../gateway/graphql-runtime.js';
 import { loadSupergraph } from '../gateway/supergraph-source.js';
 import { buildApp } from './app.js';
-import type { GraphQLHandler, ServerState } from './lifecycle.js';
+import { graphqlHandler } from './graphql-handler.js';
+import type { ServerState } from './lifecycle.js';
 
 export interface StartGatewayOptions {
   config: GatehouseConfig;
@@ -36,6 +37,9 @@ export function createLogger(config: GatehouseConfig): Logger {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
+  // Before anything parses the supergraph (see one-byte-names.ts).
+  if (options.supergraphSdl !== undefined) internSupergraphNames(options.supergraphSdl);
+  else if (config.supergraph !== undefined) await internNamesOfFile(config.supergraph);
   const logger = options.logger ?? createLogger(config);
   let state: ServerState = { phase: 'starting' };
   const app = await buildApp({
@@ -59,10 +63,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await app.close();
     throw error;
   }
-  // The integration types its route for a string reply; the route that calls it is generic.
-  const handle = fastifyApolloHandler<GatehouseContext>(runtime.apollo, {
-    context: async (request) => ({ request }),
-  }) as unknown as GraphQLHandler;
+  const handle = graphqlHandler(runtime.apollo);
   state = { phase: 'serving', runtime, handle };
 
   let closing: Promise<void> | undefined;
@@ -81,6 +82,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return closing;
     },
   };
+}
+
+async function internNamesOfFile(path: string): Promise<void> {
+  try {
+    internSupergraphNames(await readFile(path, 'utf8'));
+  } catch {
+    // loadSupergraph reports an unreadable file.
+  }
 }
 
 async function drain(app: FastifyInstance, timeoutMs: number): Promise<void> {
