@@ -18,7 +18,9 @@ export async function composeCommand(flags: ComposeFlags): Promise<void> {
   if (config.subgraphs.length === 0) {
     throw new UserFacingError(`${config.source} lists no \`subgraphs\` to compose.`);
   }
-  const supergraphSdl = composeSupergraph(await loadSubgraphSdls(config.subgraphs, { waitMs: 2_000 }));
+  const supergraphSdl = composeSupergraph(await loadSubgraphSdls(config.subgraphs, { waitMs: 2_000 }), {
+    connectors: config.connectors,
+  });
   const output = resolve(flags.output);
   await mkdir(dirname(output), { recursive: true });
   await writeFile(output, supergraphSdl.endsWith('\n') ? supergraphSdl : `${supergraphSdl}\n`);

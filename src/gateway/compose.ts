@@ -3,7 +3,9 @@ import { composeServices } from '@apollo/composition';
 import type { GraphQLError } from 'graphql';
 import { Source, getLocation, parse, type DocumentNode } from 'graphql';
 import { request } from 'undici';
+import type { ConnectorsConfig } from '../config/connectors-schema.js';
 import type { SubgraphConfig } from '../config/schema.js';
+import { checkConnectorSchema } from '../connectors/validate/check-connectors.js';
 import { UserFacingError } from '../errors.js';
 
 export interface SubgraphSdl {
@@ -13,6 +15,13 @@ export interface SubgraphSdl {
   sdl: string;
   /** A file path, or the URL the SDL was read from; shown in error locations. */
   origin: string;
+  /** `rest`: a connector schema, which must link the connect spec. Defaults to `graphql`. */
+  type?: 'graphql' | 'rest';
+}
+
+export interface ComposeOptions {
+  /** `connectors` from the gateway config: connector schemas are checked against it (`$config`). */
+  connectors?: ConnectorsConfig;
 }
 
 export interface IntrospectionOptions {
@@ -36,6 +45,7 @@ export async function loadSubgraphSdls(
             url: subgraph.url ?? connectorPlaceholderUrl(subgraph.name),
             sdl: await readFile(subgraph.schema, 'utf8'),
             origin: subgraph.schema,
+            type: subgraph.type,
           };
         } catch (error) {
           throw new UserFacingError(
@@ -108,19 +118,19 @@ export function describeNetworkError(error: unknown): string {
  * Composes the subgraphs into a supergraph SDL. Any parse or composition error fails with every
  * error listed, each with the subgraph and the file/line/column it points at.
  */
-export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
+export function composeSupergraph(subgraphs: readonly SubgraphSdl[], options: ComposeOptions = {}): string {
   const problems: string[] = [];
   const services: { name: string; url: string; typeDefs: DocumentNode }[] = [];
   for (const subgraph of subgraphs) {
+    let typeDefs: DocumentNode;
     try {
-      services.push({
-        name: subgraph.name,
-        url: subgraph.url,
-        typeDefs: parse(new Source(subgraph.sdl, subgraph.origin)),
-      });
+      typeDefs = parse(new Source(subgraph.sdl, subgraph.origin));
     } catch (error) {
       problems.push(`[${subgraph.name}] ${formatGraphQLError(error as GraphQLError)}`);
+      continue;
     }
+    services.push({ name: subgraph.name, url: subgraph.url, typeDefs });
+    problems.push(...connectorProblems(subgraph, typeDefs, options.connectors));
   }
   if (problems.length === 0) {
     const result = composeServices(services);
@@ -128,6 +138,22 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
     problems.push(...result.errors.map((error) => formatGraphQLError(error)));
   }
   throw new UserFacingError(`Composition failed with ${problems.length} error(s):`, problems);
+}
+
+function connectorProblems(
+  subgraph: SubgraphSdl,
+  typeDefs: DocumentNode,
+  connectors: ConnectorsConfig | undefined,
+): string[] {
+  if (subgraph.type === 'rest' && !subgraph.sdl.includes('specs.apollo.dev/connect/')) {
+    return [
+      `[${subgraph.name}] a \`rest\` subgraph's schema must link the connect spec: extend schema @link(url: "https://specs.apollo.dev/connect/v0.1", import: ["@source", "@connect"])\n      at ${subgraph.origin}`,
+    ];
+  }
+  const config = connectors?.subgraphs[subgraph.name]?.config;
+  return checkConnectorSchema(typeDefs, { subgraphName: subgraph.name, config }).map(
+    ({ message, location }) => `[${subgraph.name}] ${message}${location ? `\n      at ${location}` : ''}`,
+  );
 }
 
 function formatGraphQLError(error: GraphQLError): string {

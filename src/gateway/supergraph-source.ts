@@ -40,7 +40,7 @@ export async function loadSupergraph(
     );
   }
   const sdls = await loadSubgraphSdls(config.subgraphs, { waitMs: options.introspectionWaitMs ?? 10_000 });
-  return composeSupergraph(sdls);
+  return composeSupergraph(sdls, { connectors: config.connectors });
 }
 
 /**
