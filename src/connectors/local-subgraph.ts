@@ -101,11 +101,44 @@ export class ConnectorSubgraph {
       const returned = this.returnTypeName(connector);
       if (returned && !entityConnectors.has(returned)) entityConnectors.set(returned, [connector]);
     }
+    // Like Apollo Router, which gives each connector a subgraph of its own: an entity connector is
+    // called only for the fields that need it, whether the object came from the gateway (a
+    // representation) or from another connector whose selection left those fields out.
     for (const [typeName, connectors] of entityConnectors) {
-      forType(typeName).__resolveReference = (reference: Entity, state: ConnectorRequestState) =>
-        this.resolveEntity(connectors, reference, state);
+      const typeResolvers = forType(typeName);
+      typeResolvers.__resolveReference = (reference: Entity) => reference;
+      for (const field of this.fieldNames(typeName)) {
+        if (typeResolvers[field] !== undefined) continue;
+        typeResolvers[field] = (parent: Entity, _args: unknown, state: ConnectorRequestState) =>
+          this.entityField(connectors, parent, field, state);
+      }
     }
     return resolvers;
+  }
+
+  private fieldNames(typeName: string): string[] {
+    for (const definition of parse(this.options.subgraphSdl).definitions) {
+      if (definition.kind === 'ObjectTypeDefinition' && definition.name.value === typeName) {
+        return (definition.fields ?? []).map((field) => field.name.value);
+      }
+    }
+    return [];
+  }
+
+  /** A field of an entity: from the object when it has it, else from the entity connector. */
+  private async entityField(
+    connectors: readonly CompiledConnector[],
+    parent: Entity,
+    field: string,
+    state: ConnectorRequestState,
+  ): Promise<unknown> {
+    if (Object.prototype.hasOwnProperty.call(parent, field)) return parent[field];
+    const connector = connectors.find((candidate) =>
+      keyFields(candidate).every((key) => parent[key] !== undefined),
+    );
+    if (!connector) return null;
+    const entity = await this.resolveEntity([connector], parent, state);
+    return entity?.[field] ?? null;
   }
 
   private returnTypeName(connector: CompiledConnector): string | undefined {
