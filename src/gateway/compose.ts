@@ -129,8 +129,9 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[], options: Co
       problems.push(`[${subgraph.name}] ${formatGraphQLError(error as GraphQLError)}`);
       continue;
     }
-    services.push({ name: subgraph.name, url: subgraph.url, typeDefs });
-    problems.push(...connectorProblems(subgraph, typeDefs, options.connectors));
+    const connectorCheck = checkConnectors(subgraph, typeDefs, options.connectors);
+    problems.push(...connectorCheck.problems);
+    services.push({ name: subgraph.name, url: subgraph.url, typeDefs: connectorCheck.typeDefs });
   }
   if (problems.length === 0) {
     const result = composeServices(services);
@@ -140,20 +141,35 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[], options: Co
   throw new UserFacingError(`Composition failed with ${problems.length} error(s):`, problems);
 }
 
-function connectorProblems(
+/**
+ * Checks a connector subgraph's directives and gives entity types that have connectors but no
+ * `@key` the key Apollo's tooling infers, so that schemas written for Apollo Router compose unchanged.
+ */
+function checkConnectors(
   subgraph: SubgraphSdl,
   typeDefs: DocumentNode,
   connectors: ConnectorsConfig | undefined,
-): string[] {
+): { problems: string[]; typeDefs: DocumentNode } {
   if (subgraph.type === 'rest' && !subgraph.sdl.includes('specs.apollo.dev/connect/')) {
-    return [
-      `[${subgraph.name}] a \`rest\` subgraph's schema must link the connect spec: extend schema @link(url: "https://specs.apollo.dev/connect/v0.1", import: ["@source", "@connect"])\n      at ${subgraph.origin}`,
-    ];
+    return {
+      problems: [
+        `[${subgraph.name}] a \`rest\` subgraph's schema must link the connect spec: extend schema @link(url: "https://specs.apollo.dev/connect/v0.1", import: ["@source", "@connect"])\n      at ${subgraph.origin}`,
+      ],
+      typeDefs,
+    };
   }
   const config = connectors?.subgraphs[subgraph.name]?.config;
-  return checkConnectorSchema(typeDefs, { subgraphName: subgraph.name, config }).map(
-    ({ message, location }) => `[${subgraph.name}] ${message}${location ? `\n      at ${location}` : ''}`,
-  );
+  const { problems, implicitKeys } = checkConnectorSchema(typeDefs, { subgraphName: subgraph.name, config });
+  let sdl = subgraph.sdl;
+  for (const key of [...implicitKeys].sort((a, b) => b.offset - a.offset)) {
+    sdl = `${sdl.slice(0, key.offset)} @${key.directiveName}(fields: "${key.fields.join(' ')}")${sdl.slice(key.offset)}`;
+  }
+  return {
+    problems: problems.map(
+      ({ message, location }) => `[${subgraph.name}] ${message}${location ? `\n      at ${location}` : ''}`,
+    ),
+    typeDefs: implicitKeys.length > 0 ? parse(new Source(sdl, subgraph.origin)) : typeDefs,
+  };
 }
 
 function formatGraphQLError(error: GraphQLError): string {

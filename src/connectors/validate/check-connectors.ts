@@ -27,6 +27,24 @@ import {
   type TypeModel,
 } from './schema-model.js';
 
+/**
+ * A key Apollo's tooling infers for a type without `@key`: from the `$this`/`$batch` fields of a
+ * connector on the type, or the arguments of an `entity: true` field that returns it.
+ */
+export interface ImplicitKey {
+  typeName: string;
+  fields: string[];
+  /** Where `@key(...)` goes in the SDL text. */
+  offset: number;
+  /** The name `@key` has in this schema. */
+  directiveName: string;
+}
+
+export interface ConnectorCheck {
+  problems: ConnectorProblem[];
+  implicitKeys: ImplicitKey[];
+}
+
 /** One mistake in a connector schema, with where it is (`file:line:column`). */
 export interface ConnectorProblem {
   message: string;
@@ -69,12 +87,9 @@ interface Connector {
  * they are well formed, that every template variable exists, that selections name fields of their
  * type, and that entity connectors cover the keys. An SDL without the connect link has nothing to check.
  */
-export function checkConnectorSchema(
-  document: DocumentNode,
-  options: ConnectorCheckOptions,
-): ConnectorProblem[] {
+export function checkConnectorSchema(document: DocumentNode, options: ConnectorCheckOptions): ConnectorCheck {
   const model = readSchemaModel(document);
-  if (!model) return [];
+  if (!model) return { problems: [], implicitKeys: [] };
   const problems: ConnectorProblem[] = [];
   const report = (message: string, location: string | undefined) => problems.push({ message, location });
   const sources = readSources(model, report);
@@ -119,8 +134,9 @@ export function checkConnectorSchema(
       );
     }
   }
+  const implicitKeys = inferImplicitKeys(model, connectors);
   checkEntityCoverage(model, connectors, report);
-  return problems;
+  return { problems, implicitKeys };
 }
 
 type Report = (message: string, location: string | undefined) => void;
@@ -303,25 +319,43 @@ function checkShape(
   }
 }
 
+/** The fields an entity connector looks its type up by. */
+function lookupFields(connector: Connector): string[] {
+  const variables = connector.placement === 'type' ? ['$this', '$batch'] : ['$args'];
+  const fields = connector.references
+    .filter((reference) => !reference.inSelection && variables.includes(reference.variable))
+    .flatMap((reference) => reference.path.slice(0, 1));
+  return [...new Set(fields)];
+}
+
+function isEntityConnectorFor(connector: Connector, type: TypeModel): boolean {
+  return (
+    (connector.placement === 'type' && connector.type === type) ||
+    (connector.args.entity && connector.targetName === type.name)
+  );
+}
+
+/** Gives each type that has entity connectors and no `@key` the key they look it up by. */
+function inferImplicitKeys(model: SchemaModel, connectors: readonly Connector[]): ImplicitKey[] {
+  const keys: ImplicitKey[] = [];
+  for (const type of model.objectTypes.values()) {
+    if (type.keys.length > 0 || type.nameEnd === undefined || model.rootTypes.has(type.name)) continue;
+    const connector = connectors.find((candidate) => isEntityConnectorFor(candidate, type));
+    const fields = connector ? lookupFields(connector) : [];
+    if (!connector || fields.length === 0 || !fields.every((field) => type.fields.has(field))) continue;
+    type.keys.push({ fields, directive: connector.directive });
+    keys.push({ typeName: type.name, fields, offset: type.nameEnd, directiveName: model.keyName });
+  }
+  return keys;
+}
+
 /** Every resolvable key of a connector subgraph's type must be one a connector can resolve it by. */
 function checkEntityCoverage(model: SchemaModel, connectors: readonly Connector[], report: Report): void {
   for (const type of model.objectTypes.values()) {
     if (type.keys.length === 0 || model.rootTypes.has(type.name)) continue;
-    const byKey = connectors.flatMap((connector) => {
-      if (connector.placement === 'type' && connector.type === type) {
-        return [
-          connector.references
-            .filter((r) => r.variable === '$this' || r.variable === '$batch')
-            .flatMap((r) => r.path.slice(0, 1)),
-        ];
-      }
-      if (connector.args.entity && connector.targetName === type.name) {
-        return [
-          connector.references.filter((r) => r.variable === '$args').flatMap((r) => r.path.slice(0, 1)),
-        ];
-      }
-      return [];
-    });
+    const byKey = connectors.flatMap((connector) =>
+      isEntityConnectorFor(connector, type) ? [lookupFields(connector)] : [],
+    );
     const servedByFields = [...type.fields].every(
       ([name, field]) =>
         type.keys.some((key) => key.fields.includes(name)) ||

@@ -15,6 +15,8 @@ export interface TypeModel {
   directives: ConstDirectiveNode[];
   /** Each resolvable `@key`: its top-level field names and the directive. */
   keys: { fields: string[]; directive: ConstDirectiveNode }[];
+  /** Where a directive can be added to the type: just after its name, in the first definition. */
+  nameEnd: number | undefined;
 }
 
 export interface SchemaModel {
@@ -58,6 +60,7 @@ export function readSchemaModel(document: DocumentNode): SchemaModel | undefined
         fields: new Map(),
         directives: [],
         keys: [],
+        nameEnd: definition.name.loc?.end,
       };
       model.directives.push(...(definition.directives ?? []));
       for (const field of definition.fields ?? []) model.fields.set(field.name.value, field);
