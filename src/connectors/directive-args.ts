@@ -82,9 +82,11 @@ function readHeaders(value: unknown, path: string): HeaderArgs[] {
 }
 
 export function readSourceArgs(args: Args): SourceArgs {
+  refuseUnsupported(args, SOURCE_KEYS, '');
   const name = requireString(args, 'name', 'name');
   const http = args.http;
   if (!isObject(http)) throw new DirectiveArgsError('`http` must be { baseURL, headers }', 'http');
+  refuseUnsupported(http, SOURCE_HTTP_KEYS, 'http.');
   const baseURL = requireString(http, 'baseURL', 'http.baseURL');
   let parsed: URL;
   try {
@@ -98,11 +100,27 @@ export function readSourceArgs(args: Args): SourceArgs {
   return { name, baseURL, headers: readHeaders(http.headers, 'http.headers') };
 }
 
+/** Arguments of later connect spec versions that Gatehouse does not run yet: refused, never ignored. */
+const CONNECT_KEYS = new Set(['source', 'http', 'selection', 'entity', 'batch', 'id']);
+const CONNECT_HTTP_KEYS = new Set<string>([...HTTP_METHODS, 'body', 'headers']);
+const SOURCE_KEYS = new Set(['name', 'http']);
+const SOURCE_HTTP_KEYS = new Set(['baseURL', 'headers']);
+
+function refuseUnsupported(args: Args, supported: ReadonlySet<string>, prefix: string): void {
+  for (const key of Object.keys(args)) {
+    if (!supported.has(key)) {
+      throw new DirectiveArgsError(`\`${prefix}${key}\` is not supported by Gatehouse`, `${prefix}${key}`);
+    }
+  }
+}
+
 export function readConnectArgs(args: Args): ConnectArgs {
+  refuseUnsupported(args, CONNECT_KEYS, '');
   const http = args.http;
   if (!isObject(http)) {
     throw new DirectiveArgsError('`http` must name one method: { GET: "/path" }, { POST: … }, …', 'http');
   }
+  refuseUnsupported(http, CONNECT_HTTP_KEYS, 'http.');
   const methods = HTTP_METHODS.filter((method) => http[method] !== undefined && http[method] !== null);
   if (methods.length !== 1) {
     throw new DirectiveArgsError(

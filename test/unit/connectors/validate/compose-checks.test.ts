@@ -30,7 +30,7 @@ function connectorSubgraph(body: string): SubgraphSdl {
 }
 
 /** The problems `gatehouse compose` reports for a connector schema (lines count from the header). */
-function problemsOf(body: string, config?: Record<string, unknown>): string[] {
+function problemsOf(body: string, config?: Record<string, unknown>): readonly string[] {
   const connectors = connectorsSchema.parse(config ? { subgraphs: { rest: { config } } } : {});
   try {
     composeSupergraph([connectorSubgraph(body), products], { connectors });
@@ -140,6 +140,17 @@ type Item { id: ID! }`);
       '[rest] @connect on Query.nowhere: there is no @source named "nope" (defined: "api").',
       '[rest] @connect on Query.batchy: `entity: true` needs a field that returns one object, not Item in a list.',
       '[rest] @connect on Query.batchy: $batch is not available here; use one of $args, $config, $context, $request.',
+    ]);
+  });
+
+  it('refuses arguments of later connect spec versions instead of ignoring them', () => {
+    const problems = problemsOf(`
+type Query {
+  item(id: ID!): Item @connect(source: "api", http: { GET: "/items/{$args.id}" }, selection: "id", entity: true, errors: { message: "$.error" })
+}
+type Item { id: ID! }`);
+    expect(problems.map((problem) => problem.split('\n')[0])).toEqual([
+      '[rest] @connect on Query.item: `errors` is not supported by Gatehouse',
     ]);
   });
 
