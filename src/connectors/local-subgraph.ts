@@ -188,7 +188,11 @@ export class ConnectorSubgraph {
     let loader = state.loaders.get(connector);
     if (!loader) {
       const fields = connector.batchFields ?? [];
-      const keyOf = (entity: Entity) => JSON.stringify(fields.map((field) => entity[field]));
+      // An ID key is a string in the representation but often a number in the REST response.
+      const keyOf = (entity: Entity) =>
+        JSON.stringify(
+          fields.map((field) => (typeof entity[field] === 'number' ? String(entity[field]) : entity[field])),
+        );
       loader = new DataLoader<Entity, unknown, string>(
         async (references) => {
           const batch = references.map((reference) =>
