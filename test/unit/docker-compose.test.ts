@@ -91,10 +91,23 @@ function cliProblems(s: Services): string[] {
   });
 }
 
+/** Where a gateway reaches each subgraph: its URL, or for a REST subgraph its sources' base URLs. */
+function subgraphTargets(config: GatehouseConfig): { name: string; url: string | undefined }[] {
+  return config.subgraphs.flatMap(({ name, url, type }) => {
+    if (type === 'graphql') return [{ name, url }];
+    const sources = Object.values(config.connectors.subgraphs[name]?.sources ?? {});
+    // Without an override the schema's own baseURL (127.0.0.1) would point inside the gateway's container.
+    return sources.length === 0
+      ? [{ name, url: undefined }]
+      : sources.map((source) => ({ name, url: source.baseURL }));
+  });
+}
+
 function subgraphProblems(s: Services): string[] {
   return [...configs].flatMap(([gateway, config]) =>
-    config.subgraphs.flatMap(({ name, url }) => {
-      if (url === undefined) return [];
+    subgraphTargets(config).flatMap(({ name, url }) => {
+      if (url === undefined)
+        return [`${gateway}: REST subgraph ${name} has no sources.*.baseURL for compose`];
       const { hostname, port } = new URL(url);
       const env = envOf(s[hostname]);
       const waits = s[gateway]?.depends_on?.[hostname]?.condition === 'service_healthy';
@@ -168,7 +181,17 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     expect([...configs.keys()]).toEqual(['gateway-1', 'gateway-2']);
     for (const config of configs.values()) {
       expect([config.stage, config.server.host]).toEqual(['prod', '0.0.0.0']);
-      expect(config.subgraphs.map((subgraph) => subgraph.name)).toEqual(['accounts', 'products', 'reviews']);
+      expect(config.subgraphs.map((subgraph) => subgraph.name)).toEqual([
+        'accounts',
+        'products',
+        'reviews',
+        'inventory',
+      ]);
+      // The image copies schema/; connector schemas must come from there.
+      for (const { schema } of config.subgraphs.filter((subgraph) => subgraph.type === 'rest')) {
+        expect(schema?.startsWith(join(root, 'schema/')), schema).toBe(true);
+        expect(exists(schema?.slice(root.length) ?? 'none'), schema).toBe(true);
+      }
     }
   });
 
@@ -241,6 +264,12 @@ describe('the checks catch mistakes', () => {
       'gateway-1: accounts is at accounts:4001, but accounts has PORT=4005',
       'gateway-2: accounts is at accounts:4001, but accounts has PORT=4005',
     ]);
+    expect(subgraphProblems(broken('inventory', { environment: { PORT: '4009', HOST: '0.0.0.0' } }))).toEqual(
+      [
+        'gateway-1: inventory is at inventory:4004, but inventory has PORT=4009',
+        'gateway-2: inventory is at inventory:4004, but inventory has PORT=4009',
+      ],
+    );
   });
 
   it('an nginx upstream that is not a gateway', () => {
