@@ -38,14 +38,16 @@ const catalogSubgraph = {
   },
 };
 
-function stockSdl(batch: string): string {
+const GET_BATCH = `GET: "/stock?upc={$batch.upc->joinNotNull(',')}"`;
+
+function stockSdl(batch: string, http: string = GET_BATCH): string {
   return `${connectorSchemaHeader(['stock'])}
 
 type Product
   @key(fields: "upc")
   @connect(
     source: "stock"
-    http: { GET: "/stock?upc={$batch.upc->joinNotNull(',')}" }
+    http: { ${http} }
     ${batch}
     selection: "upc quantity"
   ) {
@@ -68,17 +70,23 @@ type Query {
 
 /** UPCs the stock service leaves out of its answers, as if it did not know them. */
 const unknown = new Set<string>();
+let failing = false;
+
+const stockItems = (upcs: readonly string[]) =>
+  upcs
+    .filter((upc) => !unknown.has(upc))
+    // Not in request order: results are matched back by key.
+    .reverse()
+    .map((upc) => ({ upc, quantity: Number(upc.slice(1)) * 10 }));
 
 async function startStockService(): Promise<RestService> {
   return startRestService((app) => {
-    app.get<{ Querystring: { upc: string } }>('/stock', async (request) =>
-      request.query.upc
-        .split(',')
-        .filter((upc) => !unknown.has(upc))
-        // Not in request order: results are matched back by key.
-        .reverse()
-        .map((upc) => ({ upc, quantity: Number(upc.slice(1)) * 10 })),
+    app.get<{ Querystring: { upc: string } }>('/stock', async (request, reply) =>
+      failing ? reply.code(500).send({ error: 'down' }) : stockItems(request.query.upc.split(',')),
     );
+    app.post<{ Body: { upcs: string[] } }>('/stock/batch', async (request) => ({
+      results: stockItems(request.body.upcs),
+    }));
     app.get<{ Params: { id: string } }>('/categories/:id', async (request) => ({
       id: request.params.id,
       name: `Category ${request.params.id.toUpperCase()}`,
@@ -98,12 +106,12 @@ afterAll(async () => {
 
 beforeEach(() => {
   unknown.clear();
+  failing = false;
 });
 
+// The response's HTTP status after a connector error is errors.test.ts's subject.
 async function query(gateway: RunningGateway, text: string): Promise<GraphQLBody> {
-  const response = await postGraphQL(gateway.graphqlUrl, { query: text });
-  expect(response.status).toBe(200);
-  return response.body as GraphQLBody;
+  return (await postGraphQL(gateway.graphqlUrl, { query: text })).body as GraphQLBody;
 }
 
 const expectedQuantity = (upc: string) => Number(upc.slice(1)) * 10;
@@ -146,6 +154,15 @@ describe('$batch without a size limit', () => {
     expect(body.data?.products).toEqual(
       PRODUCTS.map(({ upc }) => ({ upc, quantity: unknown.has(upc) ? null : expectedQuantity(upc) })),
     );
+    expect(stock.callsTo('GET', '/stock')).toHaveLength(1);
+  });
+
+  it('a failing batch call: the entities get null with CONNECTOR_HTTP_ERROR, the catalog data stays', async () => {
+    failing = true;
+    const body = await query(gateway, '{ products(count: 5) { upc quantity } }');
+    expect(body.data?.products).toEqual(PRODUCTS.slice(0, 5).map(({ upc }) => ({ upc, quantity: null })));
+    expect(body.errors?.length).toBeGreaterThan(0);
+    for (const error of body.errors ?? []) expect(error.extensions?.code).toBe('CONNECTOR_HTTP_ERROR');
     expect(stock.callsTo('GET', '/stock')).toHaveLength(1);
   });
 
@@ -241,5 +258,43 @@ describe('$batch with batch: { maxSize: 5 }', () => {
     expect(stock.callsTo('GET', '/stock').map((call) => String(call.query.upc).split(',').length)).toEqual([
       5, 2,
     ]);
+  });
+});
+
+describe('$batch in a POST body', () => {
+  let stock: RestService;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    stock = await startStockService();
+    const sdl = stockSdl(
+      'selection: "$.results { upc quantity }"',
+      'POST: "/stock/batch", body: "upcs: $batch.upc"',
+    )
+      // The POST endpoint wraps its results: this selection replaces the one above.
+      .replace('    selection: "upc quantity"\n', '');
+    gateway = await startConnectorGateway({
+      graphql: [{ name: 'catalog', url: catalog.url }],
+      rest: [{ name: 'stock', sdl, sources: { stock: stock.url } }],
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await stock?.close();
+  });
+
+  it('sends every key as a JSON list in one call and matches the results back', async () => {
+    unknown.add('p3');
+    const body = await query(gateway, '{ products(count: 12) { upc quantity } }');
+    expect(body.data?.products).toEqual(
+      PRODUCTS.slice(0, 12).map(({ upc }) => ({
+        upc,
+        quantity: upc === 'p3' ? null : expectedQuantity(upc),
+      })),
+    );
+    const calls = stock.callsTo('POST', '/stock/batch');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.body).toEqual({ upcs: PRODUCTS.slice(0, 12).map(({ upc }) => upc) });
   });
 });
