@@ -1,3 +1,4 @@
+import { gatehouseError } from '../errors.js';
 import type { CompiledConnector, CompiledHeader } from './compile.js';
 import type { ConnectorRequest } from './http-client.js';
 import { applySelection, renderHeaderValue, renderUrl, type Variables } from './language/index.js';
@@ -5,7 +6,7 @@ import { applySelection, renderHeaderValue, renderUrl, type Variables } from './
 /** Problems met while filling templates (a missing value, say): kept for the debug log. */
 export type RenderProblems = { message: string; path: (string | number)[] }[];
 
-/** Fills a connector's URL, header and body templates from the variables. */
+/** Fills a connector's URL, header and body templates from the variables; refuses a dot segment in the path. */
 export function buildRequest(
   connector: CompiledConnector,
   variables: Variables,
@@ -14,6 +15,14 @@ export function buildRequest(
   const problems: RenderProblems = [];
   const rendered = renderUrl(connector.url, variables);
   problems.push(...rendered.errors);
+  if (rendered.dotSegment) {
+    // Sending the URL without the segment would ask for another resource than the one meant.
+    throw gatehouseError(
+      'BAD_REQUEST',
+      `Connector ${connector.id} was not called: a value in its URL path is "." or "..".`,
+      { connector: { coordinate: connector.id } },
+    );
+  }
   const source = connector.source;
   const url = source ? joinBaseUrl(source.baseURL, rendered.url) : rendered.url;
   const headers: Record<string, string> = {};

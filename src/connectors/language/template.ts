@@ -63,8 +63,12 @@ const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
  * as `%2e`, which WHATWG URL parsers normalize) is dropped with an error, so `../admin` cannot traverse.
  * The template's own text is kept as written.
  */
-export function renderUrl(template: Template, variables: Variables): { url: string; errors: ApplyError[] } {
+export function renderUrl(
+  template: Template,
+  variables: Variables,
+): { url: string; errors: ApplyError[]; dotSegment: boolean } {
   const errors: ApplyError[] = [];
+  let dotSegment = false;
   const segments: { text: string; fromSlot: boolean }[] = [{ text: '', fromSlot: false }];
   let query: string | undefined;
   for (const part of template.parts) {
@@ -97,6 +101,7 @@ export function renderUrl(template: Template, variables: Variables): { url: stri
   const path = segments
     .map((segment) => {
       if (!segment.fromSlot || !DOT_SEGMENT.test(segment.text)) return segment.text;
+      dotSegment = true;
       errors.push({
         message: `A URL path segment rendered as '${segment.text}' (a dot segment) was removed`,
         path: [],
@@ -104,7 +109,7 @@ export function renderUrl(template: Template, variables: Variables): { url: stri
       return '';
     })
     .join('/');
-  return { url: path + (query ?? ''), errors };
+  return { url: path + (query ?? ''), errors, dotSegment };
 }
 
 /** Renders a header value as plain text (no URL encoding). CR, LF and NUL are removed with an error. */
