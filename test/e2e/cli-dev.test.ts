@@ -16,7 +16,7 @@ function isListening(port: number): Promise<boolean> {
 }
 
 describe('gatehouse dev', () => {
-  it('serves the example graph across three subgraphs, then stops everything on SIGTERM', async () => {
+  it('serves the example graph across three subgraphs and the REST connector, then stops everything on SIGTERM', async () => {
     const cli = startCli(['dev', '--port', '4100'], { env: { GATEHOUSE_LOG_LEVEL: 'warn' } });
     try {
       const graphqlUrl = await cli.waitFor(/http:\/\/127\.0\.0\.1:4100\/graphql/);
@@ -30,6 +30,20 @@ describe('gatehouse dev', () => {
       expect(users.length).toBeGreaterThan(0);
       expect(users.flatMap((user) => user.reviews).length).toBeGreaterThan(0);
       expect(users.flatMap((user) => user.reviews)[0]?.product.name).toEqual(expect.any(String));
+      // The inventory REST service, through schema/inventory.graphql, in both directions.
+      const joined = await postGraphQL(graphqlUrl, {
+        query:
+          '{ topProducts(first: 2) { upc inStock shippingEstimate } stockLevel(upc: "3") { name inStock } }',
+      });
+      expect(joined.body).toEqual({
+        data: {
+          topProducts: [
+            { upc: '1', inStock: true, shippingEstimate: 799 },
+            { upc: '2', inStock: true, shippingEstimate: 0 },
+          ],
+          stockLevel: { name: 'The Pragmatic Programmer', inStock: false },
+        },
+      });
     } finally {
       expect(await cli.stop('SIGTERM')).toBe(0);
     }
