@@ -38,8 +38,15 @@ const DOCUMENT_CACHE_SIZE = 500;
 export class ConnectorSubgraph {
   readonly schema: GraphQLSchema;
   private readonly documents = new Map<string, DocumentNode>();
+  private readonly connectors: readonly CompiledConnector[];
 
   constructor(private readonly options: LocalSubgraphOptions) {
+    // `$batch { a b }` names no field by a path: such a connector batches by its type's @key.
+    this.connectors = options.connectors.map((connector) =>
+      connector.batchFields?.length === 0 && connector.coordinate.fieldName === undefined
+        ? { ...connector, batchFields: this.keyFieldNames(connector.coordinate.typeName) }
+        : connector,
+    );
     const module = { typeDefs: parse(options.subgraphSdl), resolvers: this.resolvers() } as SchemaModule;
     this.schema = buildSubgraphSchema(module);
   }
@@ -83,7 +90,7 @@ export class ConnectorSubgraph {
     const resolvers: Record<string, Record<string, unknown>> = {};
     const forType = (typeName: string) => (resolvers[typeName] ??= {});
     const entityConnectors = new Map<string, CompiledConnector[]>();
-    for (const connector of this.options.connectors) {
+    for (const connector of this.connectors) {
       const { typeName, fieldName } = connector.coordinate;
       if (fieldName === undefined) {
         entityConnectors.set(typeName, [...(entityConnectors.get(typeName) ?? []), connector]);
@@ -96,7 +103,7 @@ export class ConnectorSubgraph {
       }
     }
     // `entity: true` on a root field resolves the type by its key when no connector on the type does.
-    for (const connector of this.options.connectors) {
+    for (const connector of this.connectors) {
       if (!connector.entity || connector.coordinate.fieldName === undefined) continue;
       const returned = this.returnTypeName(connector);
       if (returned && !entityConnectors.has(returned)) entityConnectors.set(returned, [connector]);
@@ -114,6 +121,25 @@ export class ConnectorSubgraph {
       }
     }
     return resolvers;
+  }
+
+  /** The top-level fields of the type's first `@key`. */
+  private keyFieldNames(typeName: string): string[] {
+    for (const definition of parse(this.options.subgraphSdl).definitions) {
+      if (definition.kind !== 'ObjectTypeDefinition' || definition.name.value !== typeName) continue;
+      const key = definition.directives?.find((directive) => directive.name.value === 'key');
+      const fields = key?.arguments?.find((argument) => argument.name.value === 'fields')?.value;
+      if (fields?.kind !== 'StringValue') return [];
+      let depth = 0;
+      const names: string[] = [];
+      for (const token of fields.value.match(/[{}]|[_A-Za-z][_0-9A-Za-z]*/g) ?? []) {
+        if (token === '{') depth++;
+        else if (token === '}') depth--;
+        else if (depth === 0) names.push(token);
+      }
+      return names;
+    }
+    return [];
   }
 
   private fieldNames(typeName: string): string[] {
