@@ -258,15 +258,19 @@ export class ConnectorSubgraph {
   ): Promise<ConnectorResponse> {
     const { request, problems } = buildRequest(connector, variables, state.headers);
     if (problems.length > 0) this.options.onProblems?.(connector.id, problems);
+    const label: RequestLabel = {
+      connector: connector.id,
+      subgraph: this.options.name,
+      timeoutMs: connector.timeoutMs,
+      debug: this.options.debug,
+    };
+    // Two identical mutations are two changes: only reads are shared.
+    if (connector.coordinate.typeName === this.schema.getMutationType()?.name) {
+      return this.options.http.send(request, label);
+    }
     const key = `${request.method} ${request.url}\n${JSON.stringify(request.headers)}\n${request.body ?? ''}`;
     let response = state.inflight.get(key);
     if (!response) {
-      const label: RequestLabel = {
-        connector: connector.id,
-        subgraph: this.options.name,
-        timeoutMs: connector.timeoutMs,
-        debug: this.options.debug,
-      };
       response = this.options.http.send(request, label);
       state.inflight.set(key, response);
     }

@@ -220,6 +220,24 @@ describe('a connector for each HTTP method', () => {
     expect(call?.headers['content-type']).toBeUndefined();
   });
 
+  it('identical mutations in one request are each sent: a mutation is never de-duplicated', async () => {
+    const response = await postGraphQL(gateway.graphqlUrl, {
+      query: `mutation {
+        a: createNote(title: "same") { id }
+        b: createNote(title: "same") { id }
+        c: deleteNote(id: "9")
+        d: deleteNote(id: "9")
+      }`,
+    });
+    expect(response.body).toEqual({ data: { a: { id: 'n-new' }, b: { id: 'n-new' }, c: true, d: true } });
+    expect(notes.calls.map(({ method, url }) => `${method} ${url}`)).toEqual([
+      'POST /notes?by=',
+      'POST /notes?by=',
+      'DELETE /notes/9?reason=',
+      'DELETE /notes/9?reason=',
+    ]);
+  });
+
   it('mutations run in order, one request each', async () => {
     const response = await postGraphQL(gateway.graphqlUrl, {
       query: `mutation {
