@@ -25,6 +25,9 @@ type Query {
   sparse: Thing @connect(source: "api", http: { GET: "/sparse" }, selection: "value required")
   sparseList: [Thing!] @connect(source: "api", http: { GET: "/sparse-list" }, selection: "value required")
   mustHave: Thing! @connect(source: "api", http: { GET: "/status/500" }, selection: "value required")
+  trickle: Thing @connect(source: "slow", http: { GET: "/trickle" }, selection: "value required")
+  hangUp: Thing @connect(source: "api", http: { GET: "/hang-up" }, selection: "value required")
+  empty: Thing @connect(source: "api", http: { GET: "/empty" }, selection: "value required")
 }
 `;
 
@@ -72,6 +75,20 @@ beforeAll(async () => {
       });
       return { value: 'late', required: 'late' };
     });
+    app.get('/trickle', (_request, reply) => {
+      // Headers at once, then half a body, then nothing.
+      reply.raw.writeHead(200, { 'content-type': 'application/json' });
+      reply.raw.write('{"value": "par');
+      const timer = setTimeout(() => reply.raw.end('tial", "required": "x"}'), 5_000);
+      release.push(() => {
+        clearTimeout(timer);
+        reply.raw.destroy();
+      });
+    });
+    app.get('/hang-up', (request) => {
+      request.raw.socket.destroy();
+    });
+    app.get('/empty', async (_request, reply) => reply.code(204).send());
     app.get('/sparse', async () => ({ value: 'only value' }));
     app.get('/sparse-list', async () => [{ value: 'a', required: 'r' }, { value: 'b' }]);
   });
@@ -159,6 +176,26 @@ describe('each connector failure is a field error with a CONNECTOR_* code', () =
     expect(body.errors).toEqual([connectorError('slow', 'CONNECTOR_TIMEOUT')]);
     expect(body.errors?.[0]?.message).toContain('300 ms');
     expectNothingLeaked(body);
+  });
+
+  it('a body that stops halfway is CONNECTOR_TIMEOUT too', async () => {
+    const started = Date.now();
+    const body = await query('{ ok { value } trickle { value } }');
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(body.data).toEqual({ ok: { value: 'fine' }, trickle: null });
+    expect(body.errors).toEqual([connectorError('trickle', 'CONNECTOR_TIMEOUT')]);
+    expectNothingLeaked(body);
+  });
+
+  it('a connection closed without an answer is CONNECTOR_UNAVAILABLE', async () => {
+    const body = await query('{ ok { value } hangUp { value } }');
+    expect(body.data).toEqual({ ok: { value: 'fine' }, hangUp: null });
+    expect(body.errors).toEqual([connectorError('hangUp', 'CONNECTOR_UNAVAILABLE')]);
+    expectNothingLeaked(body);
+  });
+
+  it('an empty body (204) is null, without an error', async () => {
+    expect(await query('{ empty { value } }')).toEqual({ data: { empty: null } });
   });
 
   it('a service that refuses connections is CONNECTOR_UNAVAILABLE', async () => {
