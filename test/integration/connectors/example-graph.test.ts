@@ -23,6 +23,13 @@ const running = new Map<string, RunningService>();
 let inventoryProxy: RestService;
 let gateway: RunningGateway;
 
+const startExampleGateway = (overrides: Record<string, unknown> = {}) =>
+  startConnectorGateway({
+    graphql: ['accounts', 'products', 'reviews'].map((name) => ({ name, url: running.get(name)?.url ?? '' })),
+    rest: [{ name: 'inventory', sdl: inventorySdl, sources: { inventory: inventoryProxy.url } }],
+    overrides,
+  });
+
 beforeAll(async () => {
   for (const example of exampleServices) running.set(example.name, await example.start({ port: 0 }));
   const inventoryUrl = running.get('inventory')?.url ?? '';
@@ -35,10 +42,7 @@ beforeAll(async () => {
         .send(await response.text());
     });
   });
-  gateway = await startConnectorGateway({
-    graphql: ['accounts', 'products', 'reviews'].map((name) => ({ name, url: running.get(name)?.url ?? '' })),
-    rest: [{ name: 'inventory', sdl: inventorySdl, sources: { inventory: inventoryProxy.url } }],
-  });
+  gateway = await startExampleGateway();
 });
 
 afterAll(async () => {
@@ -136,5 +140,22 @@ describe('the example graph with its inventory connector', () => {
     expect(reviewed.length).toBeGreaterThan(0);
     for (const product of reviewed) expect(typeof product.inStock).toBe('boolean');
     expect(paths().filter((path) => path === '/inventory')).toHaveLength(1);
+  });
+
+  it("Apollo's executor gives the same answers with the same backend calls", async () => {
+    const apollo = await startExampleGateway({ execution: { engine: 'apollo' } });
+    try {
+      const text =
+        '{ topProducts { upc name inStock shippingEstimate } stockLevel(upc: "4") { name quantity } }';
+      const expected = await query(text);
+      expect(expected.errors).toBeUndefined();
+      const ours = paths().sort();
+      inventoryProxy.calls.length = 0;
+      const response = await postGraphQL(apollo.graphqlUrl, { query: text });
+      expect(response.body).toEqual(expected);
+      expect(paths().sort()).toEqual(ours);
+    } finally {
+      await apollo.close();
+    }
   });
 });
