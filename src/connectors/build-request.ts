@@ -36,6 +36,17 @@ export function buildRequest(
   addHeaders(connector.headers);
   for (const [name, value] of Object.entries(source?.configHeaders ?? {}))
     headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    // HTTP header values are Latin-1 text: '✓' cannot be sent (undici would refuse it as if the
+    // service were unreachable).
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw gatehouseError(
+        'BAD_REQUEST',
+        `Connector ${connector.id} was not called: the value of its header "${name}" has characters an HTTP header cannot carry.`,
+        { connector: { coordinate: connector.id } },
+      );
+    }
+  }
   let body: string | undefined;
   if (connector.body) {
     const result = applySelection(connector.body, {}, variables);

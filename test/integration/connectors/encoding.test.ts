@@ -155,6 +155,23 @@ describe('hostile values in headers and bodies', () => {
     expect(headers['x-tag']).toBe('t=ax-injected: yes');
   });
 
+  it('a value an HTTP header cannot carry: the connector is not called, the error says why', async () => {
+    const body = await query('query ($t: String) { item(id: "1", tag: $t) { value } }', { t: 'é✓' });
+    expect(body.data).toEqual({ item: null });
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        path: ['item'],
+        message: expect.stringContaining('header "x-tag"'),
+        extensions: expect.objectContaining({ connector: { coordinate: 'hostile:Query.item@connect[0]' } }),
+      }),
+    ]);
+    expect(api.calls).toEqual([]);
+    // Latin-1 text is fine.
+    expect(await query('query ($t: String) { item(id: "1", tag: $t) { tag } }', { t: 'café' })).toEqual({
+      data: { item: { tag: 'café' } },
+    });
+  });
+
   it.each(HOSTILE)('a JSON body carries exactly %j', async (value) => {
     const body = await query('mutation ($v: String!) { save(value: $v) { value keys } }', { v: value });
     expect(body).toEqual({ data: { save: { value, keys: ['value'] } } });
