@@ -125,12 +125,20 @@ describe('hostile values in URL templates', () => {
     expectNoAdmin();
   });
 
-  it('a slot that is exactly ".." cannot climb a level: the segment is dropped, /admin is never hit', async () => {
-    for (const value of ['..', '.']) {
+  it('a slot that is exactly ".." or "." is refused: nothing is sent', async () => {
+    for (const value of ['..', '.', '%2e%2e']) {
       api.calls.length = 0;
-      await query('query ($d: String!) { file(dir: $d, name: "admin") { value } }', { d: value });
-      expectNoAdmin();
-      for (const call of api.calls) expect(call.route).not.toBe('/admin');
+      const body = await query('query ($d: String!) { file(dir: $d, name: "admin") { value } }', {
+        d: value,
+      });
+      if (value === '%2e%2e') {
+        // Encoded again, it is an ordinary name.
+        expect(body).toEqual({ data: { file: { value: '%2e%2e|admin' } } });
+        continue;
+      }
+      expect(body.data).toEqual({ file: null });
+      expect(body.errors?.[0]?.path).toEqual(['file']);
+      expect(api.calls).toEqual([]);
     }
     await query('query { item(id: "..", tag: "t") { value } }', {});
     expectNoAdmin();
