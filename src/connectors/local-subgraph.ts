@@ -246,7 +246,7 @@ export class ConnectorSubgraph {
       ...own,
       $config: this.options.config,
       $context: state.context,
-      $request: { headers: state.headers },
+      $request: state.request,
     };
   }
 

@@ -9,8 +9,10 @@ export interface ConnectorRequestState {
   loaders: Map<CompiledConnector, DataLoader<Record<string, unknown>, unknown, string>>;
   /** `$context`: who is calling. */
   context: Readonly<Record<string, unknown>>;
-  /** The client's request headers (lower-case names), for `$request.headers` and `from:` headers. */
+  /** The client's request headers (lower-case names), for `from:` headers. */
   headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** `$request`: as on Apollo Router, each header is a list of values (`$request.headers.x->first`). */
+  request: { headers: Readonly<Record<string, string[]>> };
 }
 
 const states = new WeakMap<object, ConnectorRequestState>();
@@ -30,9 +32,20 @@ export function requestStateFor(context: unknown): ConnectorRequestState {
     loaders: new Map(),
     context: callerContext(request, headers),
     headers,
+    request: { headers: headerLists(headers) },
   };
   if (key) states.set(key, state);
   return state;
+}
+
+function headerLists(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string[]> {
+  const lists: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) lists[name] = Array.isArray(value) ? [...value] : [value];
+  }
+  return lists;
 }
 
 function callerContext(

@@ -25,7 +25,8 @@ type Query {
           { name: "x-api-key", value: "{$config.apiKey}" }
           { name: "x-caller", value: "user:{$context.subject}" }
           { name: "x-trace", from: "x-trace-id" }
-          { name: "x-lang", value: "{$request.headers.'accept-language'}" }
+          { name: "x-lang", value: "{$request.headers.'accept-language'->first}" }
+          { name: "x-auth-copy", value: "{$request.headers.authorization->first}" }
         ]
       }
       selection: "id title tags owner"
@@ -143,6 +144,8 @@ describe('a connector for each HTTP method', () => {
       'x-caller': 'user:u-42',
       'x-trace': 'trace-9',
       'x-lang': 'fr-CH',
+      // As on Apollo Router, each $request header is a list of values.
+      'x-auth-copy': `Bearer ${token}`,
       'x-from-config': 'cfg-header',
     });
     // The client's own credentials are not forwarded unless a header says so.
