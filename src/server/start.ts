@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
 import { internSupergraphNames } from '../execution/one-byte-names.js';
 import { startGraphQLRuntime, type GraphQLRuntime } from '../gateway/graphql-runtime.js';
@@ -28,7 +28,34 @@ export interface RunningGateway {
 }
 
 export function createLogger(config: GatehouseConfig): Logger {
-  return pino({ level: config.logging.level, base: { service: 'gatehouse', stage: config.stage } });
+  return pino(
+    { level: config.logging.level, base: { service: 'gatehouse', stage: config.stage } },
+    standardOutput(),
+  );
+}
+
+const LOG_FLUSH_INTERVAL_MS = 250;
+let stdoutDestination: DestinationStream | undefined;
+
+/**
+ * Standard output for log lines, buffered: under load the access log costs one write per 8 KiB
+ * rather than one system call per request. Lines still go out within a quarter of a second when the
+ * gateway is quiet, and all that is pending goes out when the process exits.
+ */
+function standardOutput(): DestinationStream {
+  if (stdoutDestination) return stdoutDestination;
+  const destination = pino.destination({ dest: 1, sync: true, minLength: 8192 });
+  const flush = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Closed (EPIPE, shutdown): nothing more can be written.
+    }
+  };
+  setInterval(flush, LOG_FLUSH_INTERVAL_MS).unref();
+  process.once('exit', flush);
+  stdoutDestination = destination;
+  return destination;
 }
 
 /**
