@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../../src/server/start.js';
 import { postGraphQL } from '../../helpers/gateway.js';
 import {
+  connectorSchemaHeader,
   startConnectorGateway,
   startRestService,
   type GraphQLBody,
@@ -126,6 +127,30 @@ describe('config that names what the schema does not have', () => {
         overrides: { connectors: { subgraphs: { pinger: { config }, nope: {} } } },
       }),
     ).rejects.toThrow(/connectors\.subgraphs\.nope/);
+  });
+
+  // Fails today (for the compose-time checks): Apollo requires the fields `$batch` reads to be in
+  // the selection. Without them no result can be matched to its entity, and every one is null.
+  it('a $batch connector whose selection leaves out the key it batches by fails at boot', async () => {
+    const sdl = `${connectorSchemaHeader(['s'])}
+type Product
+  @key(fields: "upc")
+  @connect(source: "s", http: { GET: "/stock?upc={$batch.upc->joinNotNull(',')}" }, selection: "quantity") {
+  upc: String!
+  quantity: Int
+}
+type Query { products: [Product] @connect(source: "s", http: { GET: "/products" }, selection: "upc") }
+`;
+    const outcome = await startConnectorGateway({
+      rest: [{ name: 'stock', sdl, sources: { s: service.url } }],
+    }).then(
+      async (started) => {
+        await started.close();
+        return 'started';
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toMatchObject({ details: [expect.stringMatching(/stock\.graphql:\d+:\d+/)] });
   });
 
   it('a schema whose connector does not parse fails at boot, located in its file', async () => {
