@@ -24,6 +24,7 @@ type Query {
         headers: [
           { name: "x-api-key", value: "{$config.apiKey}" }
           { name: "x-caller", value: "user:{$context.subject}" }
+          { name: "x-scope", value: "{$context.claims.scope}" }
           { name: "x-trace", from: "x-trace-id" }
           { name: "x-lang", value: "{$request.headers.'accept-language'->first}" }
           { name: "x-auth-copy", value: "{$request.headers.authorization->first}" }
@@ -142,6 +143,7 @@ describe('a connector for each HTTP method', () => {
     expect(call?.headers).toMatchObject({
       'x-api-key': 'k-123 secret',
       'x-caller': 'user:u-42',
+      'x-scope': 'notes:read',
       'x-trace': 'trace-9',
       'x-lang': 'fr-CH',
       // As on Apollo Router, each $request header is a list of values.
