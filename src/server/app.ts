@@ -38,24 +38,28 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND'));
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Both hooks take a callback rather than returning a promise: they run on every request.
+  app.addHook('onResponse', (request, reply, done) => {
+    const query = request.url.indexOf('?');
     request.log.info(
       {
         method: request.method,
-        path: request.url.split('?', 1)[0],
+        path: query < 0 ? request.url : request.url.slice(0, query),
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         operationName: request.operationName ?? requestedOperationName(request),
       },
       'request',
     );
+    done();
   });
 
   // While draining, answered connections close so that shutdown need not wait for keep-alive
   // clients to go idle.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     const { phase } = state();
     if (phase === 'draining' || phase === 'stopped') reply.header('connection', 'close');
+    done(null, payload);
   });
 
   // Who is calling, before anything else runs on /graphql; not installed when auth is off.
