@@ -30,6 +30,13 @@ export interface RequestLabel {
 const DEBUG_BODY_CHARS = 2048;
 
 /**
+ * Where a connector error carries the REST status until it reaches the client, who sees it as
+ * `extensions.http` (Apollo Router's shape). Apollo Server would take an `http` extension as the
+ * status of the whole response, and a partial result must stay HTTP 200.
+ */
+export const CONNECTOR_HTTP_EXTENSION = 'connectorHttp';
+
+/**
  * Sends connector requests over keep-alive connections. Every failure becomes a GraphQL field error
  * with a CONNECTOR_* code and the connector's id; the backend's URL and body stay out of it unless
  * debugging is on.
@@ -71,7 +78,7 @@ export class ConnectorHttpClient {
         'CONNECTOR_HTTP_ERROR',
         `The REST service behind connector ${label.connector} answered HTTP ${status}.`,
         label,
-        { http: { status } },
+        { [CONNECTOR_HTTP_EXTENSION]: { status } },
         debug,
       );
     }
@@ -83,7 +90,7 @@ export class ConnectorHttpClient {
         'CONNECTOR_BAD_RESPONSE',
         `The REST service behind connector ${label.connector} answered HTTP ${status} with a body that is not JSON.`,
         label,
-        { http: { status } },
+        { [CONNECTOR_HTTP_EXTENSION]: { status } },
         debug,
       );
     }

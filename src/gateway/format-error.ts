@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
+import { CONNECTOR_HTTP_EXTENSION } from '../connectors/http-client.js';
 import { errorCatalogue } from '../errors.js';
 
 /**
@@ -17,6 +18,10 @@ export function formatClientError(
   if (extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.serviceName === undefined) {
     logger.error({ err: unwrapResolverError(error) }, 'internal error while executing an operation');
     return { ...formatted, message: errorCatalogue.INTERNAL_SERVER_ERROR.message, extensions };
+  }
+  if (CONNECTOR_HTTP_EXTENSION in extensions) {
+    const { [CONNECTOR_HTTP_EXTENSION]: http, ...rest } = extensions;
+    return { ...formatted, extensions: { ...rest, http } };
   }
   return { ...formatted, extensions };
 }

@@ -124,6 +124,7 @@ export function checkConnectorSchema(document: DocumentNode, options: ConnectorC
       );
     }
     if (connector.args.entity) checkEntityField(model, connector, report);
+    checkBatchKeysSelected(connector, report);
     checkVariables(model, connector, options, report);
     if (connector.shape && connector.target)
       checkShape(model, connector.shape, connector.target, where, connector.selectionNode, report);
@@ -316,6 +317,22 @@ function checkShape(
         at,
       );
     }
+  }
+}
+
+/** Batched results are matched to entities by the `$batch` fields, so the selection must map them. */
+function checkBatchKeysSelected(connector: Connector, report: Report): void {
+  if (connector.shape?.kind !== 'object') return;
+  const mapped = connector.shape.fields;
+  const batchFields = connector.references
+    .filter((reference) => !reference.inSelection && reference.variable === '$batch')
+    .flatMap((reference) => reference.path.slice(0, 1));
+  for (const field of new Set(batchFields)) {
+    if (mapped.has(field)) continue;
+    report(
+      `${coordinateOf(connector)}: the selection must map "${field}": results are matched to the entities of $batch by it.`,
+      nodeLocation(connector.selectionNode),
+    );
   }
 }
 

@@ -143,6 +143,20 @@ type Item { id: ID! }`);
     ]);
   });
 
+  it('reports a $batch connector whose selection does not map the key it matches results by', () => {
+    const problems = problemsOf(`
+type Item @key(fields: "id") @connect(source: "api", http: { GET: "/items?ids={$batch.id->joinNotNull(',')}" }, selection: "price") {
+  id: ID!
+  price: Int
+}
+type Query { first: Item @connect(source: "api", http: { GET: "/first" }, selection: "id") }`);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /@connect on Item: the selection must map "id": results are matched to the entities of \$batch by it\.\n\s+at rest\.graphql:6:\d+$/,
+      ),
+    ]);
+  });
+
   it('refuses arguments of later connect spec versions instead of ignoring them', () => {
     const problems = problemsOf(`
 type Query {
