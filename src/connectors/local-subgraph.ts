@@ -2,16 +2,19 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import DataLoader from 'dataloader';
 import {
   execute,
+  Kind,
   parse,
   type DocumentNode,
   type FormattedExecutionResult,
   type GraphQLSchema,
+  type ObjectTypeDefinitionNode,
 } from 'graphql';
 import { buildRequest } from './build-request.js';
 import type { CompiledConnector } from './compile.js';
 import type { ConnectorHttpClient, ConnectorResponse, RequestLabel } from './http-client.js';
 import { applySelection, type Variables } from './language/index.js';
 import type { ConnectorRequestState } from './request-state.js';
+import { namedType, topLevelFields } from './validate/schema-model.js';
 
 export interface LocalSubgraphOptions {
   name: string;
@@ -39,15 +42,17 @@ export class ConnectorSubgraph {
   readonly schema: GraphQLSchema;
   private readonly documents = new Map<string, DocumentNode>();
   private readonly connectors: readonly CompiledConnector[];
+  private readonly typeDefs: DocumentNode;
 
   constructor(private readonly options: LocalSubgraphOptions) {
+    this.typeDefs = parse(options.subgraphSdl);
     // `$batch { a b }` names no field by a path: such a connector batches by its type's @key.
     this.connectors = options.connectors.map((connector) =>
       connector.batchFields?.length === 0 && connector.coordinate.fieldName === undefined
         ? { ...connector, batchFields: this.keyFieldNames(connector.coordinate.typeName) }
         : connector,
     );
-    const module = { typeDefs: parse(options.subgraphSdl), resolvers: this.resolvers() } as SchemaModule;
+    const module = { typeDefs: this.typeDefs, resolvers: this.resolvers() } as SchemaModule;
     this.schema = buildSubgraphSchema(module);
   }
 
@@ -123,32 +128,22 @@ export class ConnectorSubgraph {
     return resolvers;
   }
 
+  private objectType(typeName: string): ObjectTypeDefinitionNode | undefined {
+    return this.typeDefs.definitions.find(
+      (definition): definition is ObjectTypeDefinitionNode =>
+        definition.kind === Kind.OBJECT_TYPE_DEFINITION && definition.name.value === typeName,
+    );
+  }
+
   /** The top-level fields of the type's first `@key`. */
   private keyFieldNames(typeName: string): string[] {
-    for (const definition of parse(this.options.subgraphSdl).definitions) {
-      if (definition.kind !== 'ObjectTypeDefinition' || definition.name.value !== typeName) continue;
-      const key = definition.directives?.find((directive) => directive.name.value === 'key');
-      const fields = key?.arguments?.find((argument) => argument.name.value === 'fields')?.value;
-      if (fields?.kind !== 'StringValue') return [];
-      let depth = 0;
-      const names: string[] = [];
-      for (const token of fields.value.match(/[{}]|[_A-Za-z][_0-9A-Za-z]*/g) ?? []) {
-        if (token === '{') depth++;
-        else if (token === '}') depth--;
-        else if (depth === 0) names.push(token);
-      }
-      return names;
-    }
-    return [];
+    const key = this.objectType(typeName)?.directives?.find((directive) => directive.name.value === 'key');
+    const fields = key?.arguments?.find((argument) => argument.name.value === 'fields')?.value;
+    return fields?.kind === Kind.STRING ? topLevelFields(fields.value) : [];
   }
 
   private fieldNames(typeName: string): string[] {
-    for (const definition of parse(this.options.subgraphSdl).definitions) {
-      if (definition.kind === 'ObjectTypeDefinition' && definition.name.value === typeName) {
-        return (definition.fields ?? []).map((field) => field.name.value);
-      }
-    }
-    return [];
+    return (this.objectType(typeName)?.fields ?? []).map((field) => field.name.value);
   }
 
   /** A field of an entity: from the object when it has it, else from the entity connector. */
@@ -167,16 +162,11 @@ export class ConnectorSubgraph {
     return entity?.[field] ?? null;
   }
 
-  private returnTypeName(connector: CompiledConnector): string | undefined {
-    const { typeName, fieldName } = connector.coordinate;
-    const sdl = parse(this.options.subgraphSdl);
-    for (const definition of sdl.definitions) {
-      if (definition.kind !== 'ObjectTypeDefinition' || definition.name.value !== typeName) continue;
-      let type = definition.fields?.find((field) => field.name.value === fieldName)?.type;
-      while (type && type.kind !== 'NamedType') type = type.type;
-      return type?.name.value;
-    }
-    return undefined;
+  private returnTypeName({ coordinate }: CompiledConnector): string | undefined {
+    const field = this.objectType(coordinate.typeName)?.fields?.find(
+      (candidate) => candidate.name.value === coordinate.fieldName,
+    );
+    return field ? namedType(field.type) : undefined;
   }
 
   private async resolveEntity(
