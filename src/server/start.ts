@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { setFlagsFromString } from 'node:v8';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
@@ -44,16 +45,19 @@ let stdoutDestination: DestinationStream | undefined;
  */
 function standardOutput(): DestinationStream {
   if (stdoutDestination) return stdoutDestination;
-  const destination = pino.destination({ dest: 1, sync: true, minLength: 8192 });
-  const flush = () => {
+  const destination = pino.destination({
+    dest: 1,
+    sync: true,
+    minLength: 8192,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+  });
+  process.once('exit', () => {
     try {
       destination.flushSync();
     } catch {
       // Closed (EPIPE, shutdown): nothing more can be written.
     }
-  };
-  setInterval(flush, LOG_FLUSH_INTERVAL_MS).unref();
-  process.once('exit', flush);
+  });
   stdoutDestination = destination;
   return destination;
 }
@@ -64,6 +68,7 @@ function standardOutput(): DestinationStream {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
+  limitHeapGrowth();
   // Before anything parses the supergraph (see one-byte-names.ts).
   if (options.supergraphSdl !== undefined) internSupergraphNames(options.supergraphSdl);
   else if (config.supergraph !== undefined) await internNamesOfFile(config.supergraph);
@@ -109,6 +114,24 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return closing;
     },
   };
+}
+
+/**
+ * Lets V8 grow the old generation to at most twice its live size between full collections, instead of
+ * up to four times on a machine with gigabytes of memory. This is the one heap setting that still
+ * takes effect in a running process. A gateway allocates several hundred kilobytes per request, most
+ * of it short-lived but outliving a young-generation collection or two while the request waits on
+ * subgraphs; with the default growth the old generation held about 55 MiB of live data in 230 MiB
+ * under the benchmark's load (peak RSS 350 MiB, 245 MiB with this). Cluster workers get
+ * `--max-old-space-size` instead (cluster.ts), which has the same effect; heap flags an operator set
+ * are left alone.
+ */
+function limitHeapGrowth(): void {
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const tuned = given.some((arg) =>
+    /^--(max[-_]old[-_]space[-_]size|heap[-_]growing[-_]percent)\b/.test(arg),
+  );
+  if (!tuned) setFlagsFromString('--heap-growing-percent=100');
 }
 
 async function internNamesOfFile(path: string): Promise<void> {
