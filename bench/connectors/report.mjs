@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { round } from '../lib/stats.mjs';
+import { median, round } from '../lib/stats.mjs';
 import { ROOT } from '../lib/util.mjs';
 
 /** The figures of a run that get a median and a ratio. */
@@ -24,13 +24,6 @@ const NOTES = [
   'Gateway CPU ms/req: utime+stime of the gateway process tree over the measured window / responses. Backend CPU likewise for the backend process (REST endpoints and the items GraphQL subgraph).',
   'Round n runs the contenders in the order batched, unbatched for odd n and the reverse for even n.',
 ];
-
-function median(values) {
-  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return null;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** `rounds`: per round, the runs of that round. */
 export function summarise(rounds, labels) {

@@ -1,16 +1,6 @@
 // The harness settings, from BENCH_* environment variables (listed in bench/README.md).
 import { CONTENDERS } from './contenders.mjs';
-import { fail } from './util.mjs';
-
-function numberEnv(name, fallback, { min = 0, integer = false } = {}) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    fail(`${name}=${raw}: expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
-  }
-  return value;
-}
+import { fail, numberEnv } from './util.mjs';
 
 export function readConfig() {
   const labels = (process.env.BENCH_CONTENDERS ?? 'A,B,C')

@@ -8,7 +8,7 @@ export function round(value, digits) {
   return Math.round(value * factor) / factor;
 }
 
-function median(values) {
+export function median(values) {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const middle = Math.floor(sorted.length / 2);

@@ -19,3 +19,14 @@ export function log(message) {
 export function sleep(ms) {
   return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }
+
+/** A numeric setting from the environment, or the fallback; anything else fails the run. */
+export function numberEnv(name, fallback, { min = 0, integer = false } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    fail(`${name}=${raw}: expected ${integer ? 'an integer' : 'a number'} >= ${min}`);
+  }
+  return value;
+}
