@@ -69,8 +69,6 @@ export async function startGraphQLRuntime(
     // Shutdown is ours: drain HTTP first, then stop Apollo (see server/start.ts).
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    // Apollo's default appends a newline, copying every (often large) response body once more.
-    stringifyResult: (result) => JSON.stringify(result),
     formatError: (formatted, error) => formatClientError(formatted, error, logger),
     plugins: gatehousePlugins(authorization.plugin),
   });
