@@ -1,9 +1,9 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../../src/auth/principal.js';
+import { graphqlHandler } from '../../src/server/graphql-handler.js';
 import { resolveConfig } from '../../src/config/load.js';
 import {
   SupergraphRules,
@@ -92,7 +92,7 @@ beforeAll(async () => {
   app.route({
     method: ['GET', 'POST'],
     url: '/graphql',
-    handler: fastifyApolloHandler<GatehouseContext>(apollo, { context: async (request) => ({ request }) }),
+    handler: graphqlHandler(apollo),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}/graphql`;
