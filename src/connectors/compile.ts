@@ -53,6 +53,7 @@ export function compileConnectorGraph(
   settings: ConnectorsConfig,
 ): CompiledConnector[] {
   const subgraphSettings = settings.subgraphs[graph.name];
+  const config = subgraphSettings?.config ?? {};
   const sources = new Map<string, CompiledSource>(
     graph.sources.map((source) => {
       const override = subgraphSettings?.sources?.[source.name];
@@ -62,9 +63,11 @@ export function compileConnectorGraph(
         {
           name: source.name,
           baseURL: new URL(override?.baseURL ?? source.baseURL),
-          headers: source.headers.map((header, index) =>
-            compileHeader(header, `${where} http.headers[${index}]`),
-          ),
+          headers: source.headers.map((header, index) => {
+            const compiled = compileHeader(header, `${where} http.headers[${index}]`);
+            if (compiled.value) requireConfig([compiled.value], config, where, graph.name);
+            return compiled;
+          }),
           configHeaders: override?.headers ?? {},
           timeoutMs: override?.timeoutMs ?? settings.timeoutMs,
         },
@@ -83,8 +86,36 @@ export function compileConnectorGraph(
     if (args.source !== undefined && !source) {
       throw new UserFacingError(`${id}: there is no @source named "${args.source}".`);
     }
-    return compileConnector(id, coordinate, args, source, settings.timeoutMs);
+    const connector = compileConnector(id, coordinate, args, source, settings.timeoutMs);
+    const templates = [connector.url, ...connector.headers.flatMap((header) => header.value ?? [])];
+    requireConfig(
+      [...templates, ...(connector.body ? [connector.body] : []), connector.selection],
+      config,
+      id,
+      graph.name,
+    );
+    return connector;
   });
+}
+
+/**
+ * A `$config` value missing from the gateway config would silently render as an empty string; the
+ * compose-time check catches it too, but a supergraph file may meet another config.
+ */
+function requireConfig(
+  nodes: readonly (Template | Selection)[],
+  config: Readonly<Record<string, unknown>>,
+  where: string,
+  subgraph: string,
+): void {
+  for (const reference of nodes.flatMap((node) => variableReferences(node))) {
+    const [name] = reference.path;
+    if (reference.variable === '$config' && name !== undefined && !(name in config)) {
+      throw new UserFacingError(
+        `${where}: $config.${name} is not set: add it under connectors.subgraphs.${subgraph}.config.`,
+      );
+    }
+  }
 }
 
 function compileConnector(

@@ -73,6 +73,12 @@ describe('buildRequest', () => {
     });
   });
 
+  it('refuses, when compiled, a $config value the gateway config does not set', () => {
+    expect(() => connector({ url: '/items?key={$config.apiKey}' })).toThrow(
+      'shop:Query.item@connect[0]: $config.apiKey is not set: add it under connectors.subgraphs.shop.config.',
+    );
+  });
+
   it('refuses to send a request whose path a value turns into a dot segment', () => {
     const compiled = connector({ url: '/items/{$args.id}/stock' });
     for (const id of ['..', '.']) {
