@@ -28,7 +28,9 @@ function connector(args: Partial<ConnectArgs>, sourceHeaders: ConnectArgs['heade
       ],
     },
     connectorsSchema.parse({
-      subgraphs: { shop: { sources: { api: { headers: { 'x-key': 'from-config' } } } } },
+      subgraphs: {
+        shop: { config: { token: 't0k' }, sources: { api: { headers: { 'x-key': 'from-config' } } } },
+      },
     }),
   );
   if (!compiled) throw new Error('no connector');
