@@ -17,6 +17,7 @@ import {
   type Template,
   type VariableReference,
 } from '../language/index.js';
+import { checkEntityCoverage, inferImplicitKeys, type ImplicitKey } from './entity-keys.js';
 import { nodeLocation, positionInString } from './locate.js';
 import {
   argumentsOf,
@@ -26,19 +27,6 @@ import {
   type SchemaModel,
   type TypeModel,
 } from './schema-model.js';
-
-/**
- * A key Apollo's tooling infers for a type without `@key`: from the `$this`/`$batch` fields of a
- * connector on the type, or the arguments of an `entity: true` field that returns it.
- */
-export interface ImplicitKey {
-  typeName: string;
-  fields: string[];
-  /** Where `@key(...)` goes in the SDL text. */
-  offset: number;
-  /** The name `@key` has in this schema. */
-  directiveName: string;
-}
 
 export interface ConnectorCheck {
   problems: ConnectorProblem[];
@@ -57,7 +45,7 @@ export interface ConnectorCheckOptions {
   config: Readonly<Record<string, unknown>> | undefined;
 }
 
-type Placement = 'root' | 'field' | 'type';
+export type Placement = 'root' | 'field' | 'type';
 
 const VARIABLES: Record<Placement, readonly string[]> = {
   root: ['$args', '$config', '$context', '$request'],
@@ -67,7 +55,7 @@ const VARIABLES: Record<Placement, readonly string[]> = {
 /** The mapping of a response may also read the response's status. */
 const RESPONSE_VARIABLES = ['$status'];
 
-interface Connector {
+export interface Connector {
   directive: ConstDirectiveNode;
   args: ConnectArgs;
   type: TypeModel;
@@ -140,7 +128,7 @@ export function checkConnectorSchema(document: DocumentNode, options: ConnectorC
   return { problems, implicitKeys };
 }
 
-type Report = (message: string, location: string | undefined) => void;
+export type Report = (message: string, location: string | undefined) => void;
 
 function coordinateOf(connector: Pick<Connector, 'type' | 'fieldName'>): string {
   return `@connect on ${connector.type.name}${connector.fieldName === undefined ? '' : `.${connector.fieldName}`}`;
@@ -333,62 +321,6 @@ function checkBatchKeysSelected(connector: Connector, report: Report): void {
       `${coordinateOf(connector)}: the selection must map "${field}": results are matched to the entities of $batch by it.`,
       nodeLocation(connector.selectionNode),
     );
-  }
-}
-
-/** The fields an entity connector looks its type up by. */
-function lookupFields(connector: Connector): string[] {
-  const variables = connector.placement === 'type' ? ['$this', '$batch'] : ['$args'];
-  const fields = connector.references
-    .filter((reference) => !reference.inSelection && variables.includes(reference.variable))
-    .flatMap((reference) => reference.path.slice(0, 1));
-  return [...new Set(fields)];
-}
-
-function isEntityConnectorFor(connector: Connector, type: TypeModel): boolean {
-  return (
-    (connector.placement === 'type' && connector.type === type) ||
-    (connector.args.entity && connector.targetName === type.name)
-  );
-}
-
-/** Gives each type that has entity connectors and no `@key` the key they look it up by. */
-function inferImplicitKeys(model: SchemaModel, connectors: readonly Connector[]): ImplicitKey[] {
-  const keys: ImplicitKey[] = [];
-  for (const type of model.objectTypes.values()) {
-    if (type.keys.length > 0 || type.nameEnd === undefined || model.rootTypes.has(type.name)) continue;
-    const connector = connectors.find((candidate) => isEntityConnectorFor(candidate, type));
-    const fields = connector ? lookupFields(connector) : [];
-    if (!connector || fields.length === 0 || !fields.every((field) => type.fields.has(field))) continue;
-    type.keys.push({ fields, directive: connector.directive });
-    keys.push({ typeName: type.name, fields, offset: type.nameEnd, directiveName: model.keyName });
-  }
-  return keys;
-}
-
-/** Every resolvable key of a connector subgraph's type must be one a connector can resolve it by. */
-function checkEntityCoverage(model: SchemaModel, connectors: readonly Connector[], report: Report): void {
-  for (const type of model.objectTypes.values()) {
-    if (type.keys.length === 0 || model.rootTypes.has(type.name)) continue;
-    const byKey = connectors.flatMap((connector) =>
-      isEntityConnectorFor(connector, type) ? [lookupFields(connector)] : [],
-    );
-    const servedByFields = [...type.fields].every(
-      ([name, field]) =>
-        type.keys.some((key) => key.fields.includes(name)) ||
-        (field.directives ?? []).some(
-          (d) => d.name.value === model.externalName || d.name.value === model.connectName,
-        ),
-    );
-    for (const key of type.keys) {
-      if (servedByFields || byKey.some((fields) => fields.every((field) => key.fields.includes(field))))
-        continue;
-      const fields = key.fields.join(' ');
-      report(
-        `${type.name} has @key(fields: "${fields}"), but no connector resolves ${type.name} by it: add @connect on ${type.name} using $this.${key.fields[0]} (or $batch.${key.fields[0]}), or a Query field with entity: true whose arguments are the key.`,
-        nodeLocation(key.directive),
-      );
-    }
   }
 }
 
