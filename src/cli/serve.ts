@@ -1,25 +1,37 @@
 import cluster from 'node:cluster';
-import { availableParallelism } from 'node:os';
+import { fork } from 'node:child_process';
+import { availableParallelism, constants } from 'node:os';
 import type { GatehouseConfig } from '../config/load.js';
-import { loadSupergraph } from '../gateway/supergraph-source.js';
-import { runClusterWorker, startCluster } from '../server/cluster.js';
-import { startGateway } from '../server/start.js';
+import { workerExecArgv } from '../server/heap-flags.js';
 import { configFromFlags, type ServeFlags } from './config-options.js';
 import { stopOnSignals } from './output.js';
+
+// The gateway's modules are imported only by the process that serves: a process that only starts
+// or supervises others stays small.
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = await configFromFlags(flags);
   if (cluster.isWorker) {
+    const { runClusterWorker } = await import('../server/cluster.js');
     runClusterWorker(config, (gateway) => stopOnSignals(() => gateway.close()));
     return;
   }
   const workers = config.server.workers ?? availableParallelism();
   if (workers <= 1) {
+    // Only the young generation's size needs a new process: start.ts limits the old one's growth.
+    const execArgv = workerExecArgv(process.execArgv, process.env.NODE_OPTIONS);
+    const added = execArgv.slice(process.execArgv.length);
+    if (added.some((flag) => flag.startsWith('--max-semi-space-size'))) return serveInChildProcess(execArgv);
+    const { startGateway } = await import('../server/start.js');
     const gateway = await startGateway({ config });
     stopOnSignals(() => gateway.close());
+    // Started by serveInChildProcess: stop with the parent, whatever way it ends.
+    if (process.connected) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
     announce(config, gateway.graphqlUrl, 1);
     return;
   }
+  const { loadSupergraph } = await import('../gateway/supergraph-source.js');
+  const { startCluster } = await import('../server/cluster.js');
   const supergraphSdl = await loadSupergraph(config);
   const running = startCluster({
     config,
@@ -33,6 +45,27 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     await running.stop();
     process.exit(code);
   });
+}
+
+/**
+ * Runs this same command in one child process started with the gateway heap flags, which V8 reads
+ * only at start-up (a larger young generation saves about a tenth of the CPU per request under
+ * load). The child does everything, output included; this process passes on SIGTERM and SIGINT and
+ * exits as the child does. Setting the heap flags yourself (NODE_OPTIONS) serves in one process.
+ */
+async function serveInChildProcess(execArgv: string[]): Promise<void> {
+  const [script, ...args] = process.argv.slice(1);
+  const child = fork(script ?? '', args, { execArgv, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  const code = await new Promise<number>((resolve) => {
+    child.once('error', () => resolve(1));
+    child.once('exit', (exitCode, signal) =>
+      resolve(exitCode ?? 128 + (signal ? constants.signals[signal] : 0)),
+    );
+  });
+  process.exit(code);
 }
 
 function announce(config: GatehouseConfig, graphqlUrl: string, workers: number): void {

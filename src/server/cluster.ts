@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { GatehouseConfig } from '../config/load.js';
+import { workerExecArgv } from './heap-flags.js';
 import { startGateway, type RunningGateway } from './start.js';
 
 /** Messages between the primary and its workers. */
@@ -23,27 +24,6 @@ export interface RunningCluster {
   stop(): Promise<void>;
   /** Resolves with an exit code if the cluster gives up (workers crash-looping). */
   failed: Promise<number>;
-}
-
-/**
- * V8 heap sizing for workers, unless the operator set these flags (on the command line or in
- * NODE_OPTIONS). A worker allocates several hundred kilobytes per request that live for the request's
- * few round trips. With V8's defaults on a machine with gigabytes of memory, the old generation may
- * grow to four times its live size between full collections (about 55 MiB live, 230 MiB committed
- * under the benchmark's load). A 1 GiB ceiling makes V8 grow it by at most 2× (measured: peak RSS
- * 350 → 250 MiB), and a 32 MiB young generation lets most of a request's objects die young instead of
- * being promoted, which pays for the extra full collections. A deployment whose workers need a larger
- * heap sets its own `--max-old-space-size` in NODE_OPTIONS.
- */
-export const WORKER_V8_FLAGS: readonly string[] = ['--max-old-space-size=1024', '--max-semi-space-size=32'];
-
-/** `execArgv` plus the worker heap flags that neither it nor NODE_OPTIONS already sets. */
-export function workerExecArgv(execArgv: readonly string[], nodeOptions = ''): string[] {
-  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((arg) =>
-    arg.split('=', 1)[0]?.replaceAll('_', '-'),
-  );
-  const added = WORKER_V8_FLAGS.filter((flag) => !given.includes(flag.split('=', 1)[0]));
-  return [...execArgv, ...added];
 }
 
 const CRASH_WINDOW_MS = 30_000;

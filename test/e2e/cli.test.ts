@@ -121,9 +121,19 @@ describe('gatehouse compose', () => {
   });
 
   it('makes serve exit 1 when the configured subgraphs do not compose', async () => {
-    const run = await runCli(['serve', '--config', join(dir, 'conflict.yaml'), '--port', '0']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/Composition failed/);
+    for (const workers of ['1', '2']) {
+      const run = await runCli([
+        'serve',
+        '--config',
+        join(dir, 'conflict.yaml'),
+        '--port',
+        '0',
+        '--workers',
+        workers,
+      ]);
+      expect(run.code, `--workers ${workers}`).toBe(1);
+      expect(run.stderr).toMatch(/Composition failed/);
+    }
   });
 });
 
@@ -151,7 +161,18 @@ describe('gatehouse serve --supergraph', () => {
     const supergraph = join(dir, 'slow-supergraph.graphql');
     expect((await runCli(['compose', '--config', config, '--output', supergraph])).code).toBe(0);
 
-    const cli = startCli(['serve', '--supergraph', supergraph, '--port', '0', '--stage', 'prod']);
+    // One worker: the gateway runs in a child process with the heap flags, which must pass SIGTERM on.
+    const cli = startCli([
+      'serve',
+      '--supergraph',
+      supergraph,
+      '--port',
+      '0',
+      '--stage',
+      'prod',
+      '--workers',
+      '1',
+    ]);
     const url = await cli.waitFor(/http:\/\/127\.0\.0\.1:\d+\/graphql/);
     expect((await postGraphQL(url, { query: '{ fast }' })).body).toEqual({ data: { fast: 'fast' } });
     const inFlight = postGraphQL(url, { query: '{ slow(ms: 700) }' });
@@ -163,6 +184,37 @@ describe('gatehouse serve --supergraph', () => {
     await expect(fetch(url)).rejects.toThrow();
     const log = cli.output().stdout;
     expect(log).toMatch(/"operationName":null|"path":"\/graphql"/);
+  });
+
+  it('runs one worker in a child process with the heap flags, which stops when its parent dies', async () => {
+    const supergraph = join(dir, 'slow-supergraph.graphql');
+    const cli = startCli(['serve', '--supergraph', supergraph, '--port', '0', '--workers', '1']);
+    const url = await cli.waitFor(/http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    const [gateway, ...others] = childrenOf(cli.child.pid ?? 0);
+    expect(others).toEqual([]);
+    expect(commandLineOf(gateway ?? 0)).toEqual(
+      expect.arrayContaining(['--max-semi-space-size=32', 'serve']),
+    );
+    expect((await postGraphQL(url, { query: '{ fast }' })).body).toEqual({ data: { fast: 'fast' } });
+    expect(await cli.stop('SIGKILL')).toBe(null);
+    await expect
+      .poll(
+        async () =>
+          fetch(url).then(
+            () => 'served',
+            () => 'gone',
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe('gone');
+
+    // Heap flags of the operator's own: one process, no child.
+    const own = startCli(['serve', '--supergraph', supergraph, '--port', '0', '--workers', '1'], {
+      env: { NODE_OPTIONS: '--max-semi-space-size=16' },
+    });
+    await own.waitFor(/http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(childrenOf(own.child.pid ?? 0)).toEqual([]);
+    expect(await own.stop('SIGTERM')).toBe(0);
   });
 
   it('hides introspection and the sandbox in prod by default', async () => {
@@ -179,3 +231,12 @@ describe('gatehouse serve --supergraph', () => {
     }
   });
 });
+
+function childrenOf(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return text === '' ? [] : text.split(/\s+/).map(Number);
+}
+
+function commandLineOf(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_V8_FLAGS, workerExecArgv } from '../../../src/server/cluster.js';
+import { WORKER_V8_FLAGS, workerExecArgv } from '../../../src/server/heap-flags.js';
 
 describe('workerExecArgv', () => {
   it('adds the worker heap flags to what the primary was started with', () => {
