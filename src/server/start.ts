@@ -122,9 +122,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
  * takes effect in a running process. A gateway allocates several hundred kilobytes per request, most
  * of it short-lived but outliving a young-generation collection or two while the request waits on
  * subgraphs; with the default growth the old generation held about 55 MiB of live data in 230 MiB
- * under the benchmark's load (peak RSS 350 MiB, 245 MiB with this). Cluster workers get
- * `--max-old-space-size` instead (cluster.ts), which has the same effect; heap flags an operator set
- * are left alone.
+ * under the benchmark's load (peak RSS 350 MiB, 245 MiB with this). Processes that `serve` starts get
+ * `--max-old-space-size` instead (heap-flags.ts), which has the same effect; heap flags an operator
+ * set are left alone.
  */
 function limitHeapGrowth(): void {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
