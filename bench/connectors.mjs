@@ -18,7 +18,7 @@ import { QUERY } from './connectors/data.mjs';
 import { buildReport, printReport, summarise, writeReport } from './connectors/report.mjs';
 import { runContender } from './connectors/run-contender.mjs';
 import { stopAllProcesses } from './lib/processes.mjs';
-import { BenchError, log } from './lib/util.mjs';
+import { log, runBenchmark } from './lib/util.mjs';
 
 async function main() {
   const config = readConfig();
@@ -81,11 +81,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  process.stderr.write(
-    `\n[bench] connectors FAILED: ${error instanceof BenchError ? error.message : (error?.stack ?? error)}\n`,
-  );
-  process.exitCode = 1;
-}
+await runBenchmark(main, 'connectors');

@@ -17,7 +17,7 @@ import { buildReport, printReport, writeReport } from './lib/report.mjs';
 import { runContender } from './lib/run-contender.mjs';
 import { summarise } from './lib/stats.mjs';
 import { assertSubgraphsBuilt, startSubgraphs } from './lib/subgraphs.mjs';
-import { BenchError, log, ROOT } from './lib/util.mjs';
+import { log, ROOT, runBenchmark } from './lib/util.mjs';
 
 async function main() {
   const config = readConfig();
@@ -80,11 +80,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  process.stderr.write(
-    `\n[bench] FAILED: ${error instanceof BenchError ? error.message : (error?.stack ?? error)}\n`,
-  );
-  process.exitCode = 1;
-}
+await runBenchmark(main);

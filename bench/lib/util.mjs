@@ -11,6 +11,17 @@ export function fail(message) {
   throw new BenchError(message);
 }
 
+/** Runs a benchmark's main function; a failure is reported (a BenchError by its message alone) and exits 1. */
+export async function runBenchmark(main, name = '') {
+  try {
+    await main();
+  } catch (error) {
+    const reason = error instanceof BenchError ? error.message : (error?.stack ?? error);
+    process.stderr.write(`\n[bench] ${name ? `${name} ` : ''}FAILED: ${reason}\n`);
+    process.exitCode = 1;
+  }
+}
+
 /** Progress goes to stderr; stdout carries only the result table. */
 export function log(message) {
   process.stderr.write(`[bench] ${message}\n`);
