@@ -52,9 +52,10 @@ export class ConnectorHttpClient {
     let status: number;
     let text: string;
     try {
+      const url = new URL(request.url);
       const response = await this.agent.request({
-        origin: new URL(request.url).origin,
-        path: pathOf(request.url),
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: request.method,
         headers:
           request.body === undefined
@@ -99,11 +100,6 @@ export class ConnectorHttpClient {
   async close(): Promise<void> {
     await this.agent.close();
   }
-}
-
-function pathOf(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.pathname}${parsed.search}`;
 }
 
 function failure(error: unknown, request: ConnectorRequest, label: RequestLabel): GraphQLError {

@@ -48,7 +48,8 @@ export interface ExtractedConnectors {
   graphs: ConnectorGraph[];
 }
 
-const CONNECT_SPEC = /^https:\/\/specs\.apollo\.dev\/connect\/v\d+\.\d+$/;
+/** The URL of any version of the connect spec, as `@link` names it. */
+export const CONNECT_SPEC = /^https:\/\/specs\.apollo\.dev\/connect\/v\d+\.\d+$/;
 
 interface ConnectNames {
   connect: string;

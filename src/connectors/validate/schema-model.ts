@@ -6,7 +6,7 @@ import {
   type FieldDefinitionNode,
   type TypeNode,
 } from 'graphql';
-import { importedNames } from '../supergraph.js';
+import { CONNECT_SPEC, importedNames } from '../supergraph.js';
 
 /** The parts of a connector subgraph's SDL that the checks look at, with their AST nodes. */
 export interface TypeModel {
@@ -32,7 +32,6 @@ export interface SchemaModel {
   schemaDirectives: ConstDirectiveNode[];
 }
 
-const CONNECT_SPEC = /^https:\/\/specs\.apollo\.dev\/connect\/v\d+\.\d+$/;
 const FEDERATION_SPEC = /^https:\/\/specs\.apollo\.dev\/federation\/v\d+\.\d+$/;
 
 export function argumentsOf(directive: ConstDirectiveNode): Record<string, unknown> {
