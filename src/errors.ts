@@ -39,6 +39,10 @@ export const errorCatalogue = {
     message: 'A subgraph could not be reached or did not answer in time.',
   },
   SUBGRAPH_BAD_RESPONSE: { status: 502, message: 'A subgraph answered with something that is not GraphQL.' },
+  SUBGRAPH_RESPONSE_TOO_LARGE: {
+    status: 502,
+    message: 'A subgraph answered with a response larger than the configured limit.',
+  },
   // Field errors of REST connectors, inside a 200 partial response; the status is what they mean.
   CONNECTOR_HTTP_ERROR: { status: 502, message: 'A REST service behind a connector answered with an error.' },
   CONNECTOR_TIMEOUT: { status: 504, message: 'A REST service behind a connector did not answer in time.' },
@@ -46,6 +50,10 @@ export const errorCatalogue = {
   CONNECTOR_BAD_RESPONSE: {
     status: 502,
     message: 'A REST service behind a connector answered with a body that is not JSON.',
+  },
+  CONNECTOR_RESPONSE_TOO_LARGE: {
+    status: 502,
+    message: 'A REST service behind a connector answered with a body larger than the configured limit.',
   },
   AUTHORIZER_UNAVAILABLE: {
     status: 503,

@@ -111,6 +111,7 @@ export class ApiKeys {
       roles: new Set(),
       claims: {},
       keyId: record.id,
+      credential: `api-key:${record.id}`,
       ...(record.plan === undefined ? {} : { plan: record.plan }),
     };
   }

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { request } from 'undici';
 import type { AuthConfig } from '../config/auth-schema.js';
+import { readUndiciBody } from '../read-limited.js';
 import { AuthorizerUnavailable, authorizerUnavailableError } from './auth-error.js';
 import { toSet } from './jwt-claims.js';
 import { ANONYMOUS, type AuthenticatedPrincipal, type Principal } from './principal.js';
@@ -27,29 +28,42 @@ export interface AuthorizerClient {
 }
 
 const CACHE_ENTRIES = 10_000;
-const MAX_ANSWER_BYTES = 64 * 1024;
+/** What the decision cache may hold in all, as {@link approximateBytes} counts it. */
+const CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * The external authorizer, like an AWS Lambda authorizer: POST
  * `{ headers, policies?, principal? }`, answered by `{ allow, principal?, policies? }` (a 401 or
- * 403 status also means deny). Decisions are cached by the `cacheKey` headers' values (hashed) for
- * `cacheTtlMs`, and concurrent identical questions share one call. When the authorizer fails (time
- * out, refused, 5xx, an answer that is not one) the request is refused with 503, or let through as
- * anonymous with `failOpen`.
+ * 403 status also means deny). A decision is cached for `cacheTtlMs` under a hash of everything the
+ * authorizer was sent (every configured header, and for policies the principal, its credential and
+ * the policy names), within a byte budget; concurrent identical questions share one call. When the
+ * authorizer fails (time out, refused, 5xx, an answer that is not one) the request is refused with
+ * 503. With `failOpen` an identity question goes on as anonymous, and a policy question is denied.
  */
 export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBaseLogger): AuthorizerClient {
-  const decisions = new TtlCache<AuthorizerAnswer>(CACHE_ENTRIES, config.cacheTtlMs);
+  const decisions = new TtlCache<AuthorizerAnswer>(
+    CACHE_ENTRIES,
+    config.cacheTtlMs,
+    Date.now,
+    CACHE_BYTES,
+  );
   const inFlight = new Map<string, Promise<AuthorizerAnswer>>();
 
-  const ask = async (cacheKey: string | undefined, payload: Record<string, unknown>) => {
-    if (cacheKey === undefined) return call(config, payload);
+  /**
+   * One call per distinct question. The cache key is everything the authorizer is sent, plus the
+   * credential that proved the principal, so a decision is only ever reused for exactly the
+   * question it answered.
+   */
+  const ask = async (payload: AuthorizerPayload, credential: string | null) => {
+    if (config.cacheTtlMs <= 0) return call(config, payload);
+    const cacheKey = createHash('sha256').update(JSON.stringify([credential, payload])).digest('base64url');
     const cached = decisions.get(cacheKey);
     if (cached !== undefined) return cached;
     let pending = inFlight.get(cacheKey);
     if (pending === undefined) {
       pending = call(config, payload)
         .then((answer) => {
-          decisions.set(cacheKey, answer);
+          decisions.set(cacheKey, answer, config.cacheTtlMs, approximateBytes(answer));
           return answer;
         })
         .finally(() => inFlight.delete(cacheKey));
@@ -58,6 +72,7 @@ export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBa
     return pending;
   };
 
+  /** Fails closed (503) unless `failOpen`; the caller then decides what an open failure means. */
   const failed = (error: unknown, what: string): void => {
     log?.warn({ err: describe(error), failOpen: config.failOpen }, `external authorizer failed (${what})`);
     if (!config.failOpen) throw new AuthorizerUnavailable({ cause: error });
@@ -67,15 +82,19 @@ export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBa
     applies: (headers) => config.headers.some((name) => headerValue(headers, name) !== undefined),
 
     async identify(headers) {
+      const payload = { headers: selectHeaders(config, headers) };
       let answer: AuthorizerAnswer;
       try {
-        answer = await ask(keyOf(config, headers, 'identify'), { headers: selectHeaders(config, headers) });
+        answer = await ask(payload, null);
       } catch (error) {
         failed(error, 'identify');
+        // failOpen: the request goes on as anonymous, which grants nothing a credential would.
         return { allow: true, principal: ANONYMOUS };
       }
       if (!answer.allow) return { allow: false };
-      return { allow: true, principal: answer.principal ?? ANONYMOUS };
+      if (answer.principal === undefined) return { allow: true, principal: ANONYMOUS };
+      // The headers the authorizer decided on are this principal's credential.
+      return { allow: true, principal: { ...answer.principal, credential: credentialOf(payload) } };
     },
 
     async checkPolicies(policies, principal, headers) {
@@ -87,10 +106,11 @@ export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBa
       };
       let answer: AuthorizerAnswer;
       try {
-        answer = await ask(keyOf(config, headers, 'policies', principal, names), payload);
+        answer = await ask(payload, principal.kind === 'authenticated' ? principal.credential : null);
       } catch (error) {
         failed(error, 'policies');
-        return Object.fromEntries(names.map((name) => [name, true]));
+        // failOpen applies to identity only: a policy the authorizer could not confirm is denied.
+        return Object.fromEntries(names.map((name) => [name, false]));
       }
       return Object.fromEntries(
         names.map((name) => [name, answer.allow && answer.policies?.[name] === true]),
@@ -146,9 +166,15 @@ export function authorizerPolicyEvaluator(
     checkPolicies(policies, principal, { authorizer, headers: request.headers, ...(log ? { log } : {}) });
 }
 
+type AuthorizerPayload = {
+  headers: Record<string, string>;
+  policies?: readonly string[];
+  principal?: Record<string, unknown> | null;
+};
+
 interface AuthorizerAnswer {
   allow: boolean;
-  principal: AuthenticatedPrincipal | undefined;
+  principal: AuthorizerPrincipal | undefined;
   policies: Readonly<Record<string, boolean>> | undefined;
 }
 
@@ -169,8 +195,8 @@ async function call(config: AuthorizerConfig, payload: Record<string, unknown>):
     await response.body.dump();
     throw new Error(`the authorizer answered HTTP ${response.statusCode}`);
   }
-  const text = await response.body.text();
-  if (text.length > MAX_ANSWER_BYTES) throw new Error('the authorizer answer is too large');
+  // Past `maxResponseBytes` (bytes, not characters) the connection is closed and the call fails.
+  const text = (await readUndiciBody(response, config.maxResponseBytes)).toString('utf8');
   return parseAnswer(JSON.parse(text));
 }
 
@@ -188,7 +214,10 @@ function parseAnswer(value: unknown): AuthorizerAnswer {
   };
 }
 
-function parsePrincipal(value: unknown): AuthenticatedPrincipal | undefined {
+/** The principal an answer describes; its credential is the question's headers. */
+type AuthorizerPrincipal = Omit<AuthenticatedPrincipal, 'credential'>;
+
+function parsePrincipal(value: unknown): AuthorizerPrincipal | undefined {
   if (!isRecord(value)) return undefined;
   if (typeof value.subject !== 'string' || value.subject === '') {
     throw new Error('the authorizer principal has no "subject"');
@@ -214,28 +243,14 @@ function selectHeaders(config: AuthorizerConfig, headers: IncomingHttpHeaders): 
   return selected;
 }
 
-/**
- * The decision cache key: a hash of the `cacheKey` headers' values (and, for policies, of who is
- * asking and for what). Undefined, so not cached, when none of those headers is present: such
- * requests would otherwise all share one decision.
- */
-function keyOf(
-  config: AuthorizerConfig,
-  headers: IncomingHttpHeaders,
-  kind: 'identify' | 'policies',
-  principal?: Principal,
-  policies?: readonly string[],
-): string | undefined {
-  if (config.cacheTtlMs <= 0) return undefined;
-  const values = config.cacheKey.map((name) => headerValue(headers, name) ?? null);
-  const who =
-    principal?.kind === 'authenticated'
-      ? [principal.source, principal.subject, principal.tenant ?? null, principal.keyId ?? null]
-      : null;
-  if (values.every((value) => value === null) && who === null) return undefined;
-  return createHash('sha256')
-    .update(JSON.stringify([kind, values, who, policies ?? null]))
-    .digest('base64url');
+/** A decision's heap size, roughly: two bytes a character of its JSON, plus the entry's overhead. */
+function approximateBytes(answer: AuthorizerAnswer): number {
+  const json = JSON.stringify(answer, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
+  return 2 * json.length + 256;
+}
+
+function credentialOf(payload: AuthorizerPayload): string {
+  return `authorizer:${createHash('sha256').update(JSON.stringify(payload.headers)).digest('base64url')}`;
 }
 
 function describePrincipal(principal: Principal): Record<string, unknown> | null {

@@ -1,13 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthConfig } from '../config/auth-schema.js';
 import { claimValue } from './jwt-claims.js';
-import { readToken } from './jwt.js';
+import { jwtCredential, readToken } from './jwt.js';
 import type { Principal } from './principal.js';
 
 /**
  * The headers the gateway adds to every subgraph request for this caller: each
  * `auth.forwardClaims` entry the principal has a value for, and with `auth.forwardToken` the
- * caller's token as `authorization`. Pure, so the transport can call it per fetch (or once per
+ * verified JWT that identified the caller as `authorization` (never any other credential). Pure, so the transport can call it per fetch (or once per
  * request). Client-sent copies of the claim headers never get here: the identity hook strips them.
  *
  * A claim is a principal field (`subject`, `tenant`, `scopes`, `roles`, `plan`, `keyId`, `source`)
@@ -55,17 +55,22 @@ function principalValue(principal: Extract<Principal, { kind: 'authenticated' }>
   }
 }
 
-/** The caller's `authorization` header; a token read from a cookie or another header goes as Bearer. */
+/**
+ * The token that proved this principal, as `Bearer <token>` (wherever it was read from: header or
+ * cookie). Nothing for any other caller: a token beside an API key, an anonymous caller's header or
+ * a scheme the gateway does not verify never reaches a subgraph, since it was never checked.
+ */
 function forwardedToken(
   principal: Principal | undefined,
   headers: IncomingHttpHeaders,
   auth: AuthConfig,
 ): string | undefined {
-  if (principal?.kind === 'authenticated' && principal.source === 'jwt' && auth.jwt !== undefined) {
-    const token = readToken(headers, auth.jwt);
-    if (token !== undefined) return headerText(`Bearer ${token}`);
+  if (principal?.kind !== 'authenticated' || principal.source !== 'jwt' || auth.jwt === undefined) {
+    return undefined;
   }
-  return headerText(headers.authorization);
+  const token = readToken(headers, auth.jwt);
+  if (token === undefined || principal.credential !== jwtCredential(token)) return undefined;
+  return headerText(`Bearer ${token}`);
 }
 
 function headerText(value: unknown): string | undefined {

@@ -7,7 +7,7 @@ import type { AuthenticatedPrincipal } from './principal.js';
 export function principalFromClaims(
   payload: JWTPayload,
   mapping: IssuerConfig['claims'],
-): AuthenticatedPrincipal {
+): Omit<AuthenticatedPrincipal, 'credential'> {
   const subject = claimValue(payload, mapping.subject);
   if (typeof subject !== 'string' || subject === '') {
     throw new CredentialRejected('token has no subject', {

@@ -13,6 +13,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthConfig } from '../config/auth-schema.js';
 import { UserFacingError } from '../errors.js';
+import { readFetchBody } from '../read-limited.js';
 
 export type IssuerConfig = NonNullable<AuthConfig['jwt']>['issuers'][number];
 
@@ -34,7 +35,9 @@ export class KeysUnavailable extends Error {
 
 /** Builds the key resolver for one issuer; reads and checks local keys now, so a bad file fails at boot. */
 export async function keyResolverFor(issuer: IssuerConfig, log: FastifyBaseLogger): Promise<JWTVerifyGetKey> {
-  if (issuer.jwksUrl !== undefined) return remoteKeys(new URL(issuer.jwksUrl), issuer.issuer, log);
+  if (issuer.jwksUrl !== undefined) {
+    return remoteKeys(new URL(issuer.jwksUrl), issuer.issuer, issuer.jwksMaxResponseBytes, log);
+  }
   if (issuer.jwksFile !== undefined) return localKeys(issuer.jwksFile, issuer.issuer);
   if (issuer.secret !== undefined) {
     const secret = new TextEncoder().encode(issuer.secret);
@@ -93,15 +96,22 @@ async function publicKeyResolver(issuer: IssuerConfig): Promise<JWTVerifyGetKey>
  * cooldown) and times the fetch out. On top of that the response's `Cache-Control: max-age` sets
  * when the keys are refreshed, in the background, while the keys already known keep verifying: an
  * endpoint that goes down after the first fetch does not stop tokens signed with known keys.
+ * jose reads the whole body it is given, so it gets a copy read here up to `maxBytes`: a larger
+ * JWKS fails the fetch (the connection is closed), as an endpoint that is down does.
  */
-function remoteKeys(url: URL, issuer: string, log: FastifyBaseLogger): JWTVerifyGetKey {
+function remoteKeys(url: URL, issuer: string, maxBytes: number, log: FastifyBaseLogger): JWTVerifyGetKey {
   let refreshAt = 0;
   const fetchJwks = async (resource: string, options: RequestInit): Promise<Response> => {
     const response = await fetch(resource, options);
-    if (response.status === 200) {
-      refreshAt = Date.now() + maxAgeOf(response.headers.get('cache-control'));
+    const { status, statusText, headers } = response;
+    if (status !== 200) {
+      // jose refuses anything but 200 without reading it.
+      await response.body?.cancel();
+      return new Response(null, { status, statusText, headers });
     }
-    return response;
+    const body = await readFetchBody(response, maxBytes);
+    refreshAt = Date.now() + maxAgeOf(headers.get('cache-control'));
+    return new Response(body.toString('utf8'), { status, statusText, headers });
   };
   const remote = createRemoteJWKSet(url, {
     timeoutDuration: JWKS_TIMEOUT_MS,

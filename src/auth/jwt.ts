@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { decodeJwt, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuthConfig } from '../config/auth-schema.js';
 import { CredentialRejected, bearerChallenge } from './auth-error.js';
@@ -49,14 +50,35 @@ export async function createJwtVerifier(config: JwtConfig, log: FastifyBaseLogge
           clockTolerance: issuer.clockToleranceSec,
           requiredClaims: ['exp'],
           ...(issuer.audience === undefined ? {} : { audience: issuer.audience }),
+          ...(issuer.maxTokenAgeSec === undefined ? {} : { maxTokenAge: issuer.maxTokenAgeSec }),
         });
-        return principalFromClaims(payload, issuer.claims);
+        if (issuer.maxTokenAgeSec !== undefined) checkLifetime(payload, issuer.maxTokenAgeSec);
+        return {
+          ...principalFromClaims(payload, issuer.claims),
+          credential: jwtCredential(token),
+        };
       } catch (error) {
         if (error instanceof CredentialRejected) throw error;
         throw rejected(reasonFor(error), error);
       }
     },
   };
+}
+
+/**
+ * With `maxTokenAgeSec`, jose has checked that `iat` is present and recent; a token must also not
+ * outlive that age, or a token minted now could expire centuries from now.
+ */
+function checkLifetime(payload: JWTPayload, maxTokenAgeSec: number): void {
+  const { iat, exp } = payload;
+  if (typeof iat === 'number' && typeof exp === 'number' && exp - iat > maxTokenAgeSec) {
+    throw rejected('token lifetime too long');
+  }
+}
+
+/** The principal's `credential` for a token it was proved by. */
+export function jwtCredential(token: string): string {
+  return `jwt:${createHash('sha256').update(token).digest('base64url')}`;
 }
 
 /** The general reason a client is told; jose's own message stays in the debug log. */
@@ -67,6 +89,7 @@ export function reasonFor(error: unknown): string {
     case 'ERR_JWT_EXPIRED':
       return 'token expired';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (claim === 'iat' && reason === 'missing') return 'token has no issue time';
       if (claim === 'nbf' || claim === 'iat') return 'token not yet valid';
       if (claim === 'aud') return 'token audience not accepted';
       if (claim === 'iss') return 'token issuer not trusted';

@@ -22,6 +22,12 @@ export interface AuthenticatedPrincipal {
   plan?: string;
   /** The id of the API key used. */
   keyId?: string;
+  /**
+   * Names the exact credential that proved this principal (a SHA-256 of the token, the API key's
+   * id, a hash of the headers the authorizer decided on), so that a cached security decision is
+   * never reused for another credential of the same subject.
+   */
+  credential: string;
 }
 
 export const ANONYMOUS: AnonymousPrincipal = Object.freeze({ kind: 'anonymous' });

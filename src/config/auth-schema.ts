@@ -39,6 +39,14 @@ const issuerSchema = z
       .describe('Expected `aud` (one of).'),
     algorithms: z.array(jwtAlgorithm).min(1).describe('Algorithms accepted from this issuer.'),
     clockToleranceSec: integer(0, 3600).default(5).describe('Leeway for `exp` and `nbf`.'),
+    maxTokenAgeSec: integer(1)
+      .optional()
+      .describe(
+        'Longest token life accepted: tokens must then carry `iat`, be no older than this, and expire no later than this after `iat`.',
+      ),
+    jwksMaxResponseBytes: integer(1)
+      .default(1_048_576)
+      .describe('Largest JWKS document read from `jwksUrl`; a larger one leaves the keys unavailable.'),
     jwksUrl: z
       .url({ protocol: /^https?$/ })
       .optional()
@@ -80,22 +88,43 @@ const apiKeysSchema = z.strictObject({
   header: z.string().default('x-api-key').describe('Header carrying the API key.'),
 });
 
-const authorizerSchema = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/ })
-    .describe('Endpoint called with the request headers; answers allow or deny.'),
-  headers: z
-    .array(z.string())
-    .default(['authorization'])
-    .describe('Request headers sent to the authorizer (lower case).'),
-  cacheKey: z
-    .array(z.string())
-    .default(['authorization'])
-    .describe('Headers whose values key the decision cache.'),
-  cacheTtlMs: integer(0).default(60_000).describe('How long a decision is reused.'),
-  timeoutMs: integer(1).default(2_000).describe('Time allowed for the authorizer to answer.'),
-  failOpen: boolean().default(false).describe('Allow requests when the authorizer fails (default: deny).'),
-});
+const authorizerSchema = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .describe('Endpoint called with the request headers; answers allow or deny.'),
+    headers: z
+      .array(z.string())
+      .default(['authorization'])
+      .describe('Request headers sent to the authorizer (lower case).'),
+    cacheKey: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Kept for older configs: decisions are always cached under every header in `headers` (and, for policies, the principal and its credential). If set, it must list every header in `headers`.',
+      ),
+    cacheTtlMs: integer(0).default(60_000).describe('How long a decision is reused.'),
+    timeoutMs: integer(1).default(2_000).describe('Time allowed for the authorizer to answer.'),
+    maxResponseBytes: integer(1)
+      .default(65_536)
+      .describe('Largest answer read from the authorizer; a larger one counts as a failed call.'),
+    failOpen: boolean()
+      .default(false)
+      .describe(
+        'When the authorizer fails, let the request continue as anonymous instead of answering 503. Never grants a `@policy`: a failed policy check denies it.',
+      ),
+  })
+  .superRefine((authorizer, ctx) => {
+    const keyed = new Set(authorizer.cacheKey?.map((name) => name.toLowerCase()));
+    const missing = authorizer.headers.filter((name) => !keyed.has(name.toLowerCase()));
+    if (authorizer.cacheKey !== undefined && missing.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cacheKey'],
+        message: `must list every header in \`headers\` (missing: ${missing.join(', ')}): the decision depends on all of them. Remove \`cacheKey\`: every header is keyed anyway.`,
+      });
+    }
+  });
 
 const policySchema = z
   .strictObject({

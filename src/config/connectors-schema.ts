@@ -9,6 +9,9 @@ const sourceOverrideSchema = z.strictObject({
   timeoutMs: integer(1)
     .optional()
     .describe('Time allowed for one request to this source. Defaults to `connectors.timeoutMs`.'),
+  maxResponseBytes: integer(1)
+    .optional()
+    .describe('Largest response body read from this source. Defaults to `connectors.maxResponseBytes`.'),
   headers: z
     .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'expected an HTTP header name'), z.string())
     .optional()
@@ -34,6 +37,11 @@ export const connectorsSchema = z
     connectionsPerOrigin: integer(1)
       .default(64)
       .describe('Most keep-alive connections the gateway opens to one REST origin.'),
+    maxResponseBytes: integer(1)
+      .default(33_554_432)
+      .describe(
+        'Largest response body read from a REST service (32 MiB); a larger one is cut off and becomes a `CONNECTOR_RESPONSE_TOO_LARGE` error.',
+      ),
     debug: boolean()
       .default(false)
       .describe(
@@ -44,6 +52,12 @@ export const connectorsSchema = z
       .default({})
       .describe('Settings per connector subgraph, by subgraph name.'),
   })
-  .default({ timeoutMs: 10_000, connectionsPerOrigin: 64, debug: false, subgraphs: {} });
+  .default({
+    timeoutMs: 10_000,
+    connectionsPerOrigin: 64,
+    maxResponseBytes: 33_554_432,
+    debug: false,
+    subgraphs: {},
+  });
 
 export type ConnectorsConfig = z.output<typeof connectorsSchema>;

@@ -9,9 +9,11 @@ import { configSchema, type ParsedConfig } from './schema.js';
 
 /** The validated, frozen configuration with every stage-dependent default decided. */
 export type GatehouseConfig = Readonly<
-  Omit<ParsedConfig, 'stage' | 'introspection' | 'sandbox' | 'stages'> & {
+  Omit<ParsedConfig, 'stage' | 'introspection' | 'exposeQueryPlans' | 'sandbox' | 'stages'> & {
     stage: string;
     introspection: boolean;
+    /** Query plans answer `apollo-query-plan-experimental`: stage `dev` only unless the config says. */
+    exposeQueryPlans: boolean;
     sandbox: boolean;
     /** Where the configuration came from, for messages. */
     source: string;
@@ -89,6 +91,7 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
     stage,
     source,
     introspection: parsed.introspection ?? onOutsideProd,
+    exposeQueryPlans: parsed.exposeQueryPlans ?? stage === 'dev',
     sandbox: parsed.sandbox ?? onOutsideProd,
     supergraph: parsed.supergraph === undefined ? undefined : absolute(baseDir, parsed.supergraph),
     subgraphs: parsed.subgraphs.map((subgraph) =>

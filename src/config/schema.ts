@@ -35,6 +35,11 @@ export const subgraphConfigSchema = z
     timeoutMs: integer(1)
       .optional()
       .describe('Time allowed for one request to this subgraph. Defaults to `transport.timeoutMs`.'),
+    maxResponseBytes: integer(1)
+      .optional()
+      .describe(
+        'Largest response body read from this subgraph. Defaults to `transport.maxResponseBytes`.',
+      ),
   })
   .superRefine((subgraph, ctx) => {
     if (subgraph.type === 'graphql' && subgraph.url === undefined) {
@@ -59,13 +64,34 @@ const serverSchema = z
     shutdownTimeoutMs: integer(0)
       .default(10_000)
       .describe('On SIGTERM, how long in-flight requests may run before the process exits anyway.'),
+    requestTimeoutMs: integer(1)
+      .default(30_000)
+      .describe(
+        'Time a client has to send a whole request, headers and body; the connection is closed when it is up.',
+      ),
+    connectionTimeoutMs: integer(1)
+      .default(120_000)
+      .describe('A connection on which nothing is sent or received for this long is closed.'),
+    keepAliveTimeoutMs: integer(1)
+      .default(72_000)
+      .describe(
+        'How long an idle keep-alive connection is kept open for the next request. Keep it above the idle timeout of a load balancer in front.',
+      ),
     workers: integer(1, 256)
       .optional()
       .describe(
         'Worker processes sharing the port (node:cluster). Defaults to 1 for `gatehouse dev` and to the CPU count for `gatehouse serve`.',
       ),
   })
-  .default({ host: '127.0.0.1', port: 4000, bodyLimitBytes: 1_048_576, shutdownTimeoutMs: 10_000 });
+  .default({
+    host: '127.0.0.1',
+    port: 4000,
+    bodyLimitBytes: 1_048_576,
+    shutdownTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    connectionTimeoutMs: 120_000,
+    keepAliveTimeoutMs: 72_000,
+  });
 
 const transportSchema = z
   .strictObject({
@@ -73,8 +99,13 @@ const transportSchema = z
     connectionsPerSubgraph: integer(1)
       .default(64)
       .describe('Most keep-alive connections the gateway opens to one subgraph.'),
+    maxResponseBytes: integer(1)
+      .default(33_554_432)
+      .describe(
+        'Largest response body read from a subgraph (32 MiB); a larger one is cut off and becomes a `SUBGRAPH_RESPONSE_TOO_LARGE` error.',
+      ),
   })
-  .default({ timeoutMs: 10_000, connectionsPerSubgraph: 64 });
+  .default({ timeoutMs: 10_000, connectionsPerSubgraph: 64, maxResponseBytes: 33_554_432 });
 
 const executionSchema = z
   .strictObject({
@@ -84,11 +115,18 @@ const executionSchema = z
       .describe(
         "Which executor runs query plans: Gatehouse's own (batched, de-duplicated fetches) or Apollo Gateway's.",
       ),
-    queryPlanCacheSize: integer(1)
-      .default(1000)
-      .describe('How many query plans are kept, keyed by operation text and name.'),
+    queryPlanCacheBytes: integer(0)
+      .default(67_108_864)
+      .describe(
+        "Estimated bytes of compiled query plans kept by Gatehouse's executor (64 MiB), keyed by operation text and name; the least recently used go first.",
+      ),
+    maxCachedPlanBytes: integer(0)
+      .default(4_194_304)
+      .describe(
+        'A plan estimated above this (4 MiB, about an operation of 2,000 fields) is not cached: it is planned again for every request.',
+      ),
   })
-  .default({ engine: 'gatehouse', queryPlanCacheSize: 1000 });
+  .default({ engine: 'gatehouse', queryPlanCacheBytes: 67_108_864, maxCachedPlanBytes: 4_194_304 });
 
 const loggingSchema = z
   .strictObject({
@@ -124,6 +162,11 @@ export const configSchema = z
     introspection: boolean()
       .optional()
       .describe('Answer introspection queries. Defaults to on in every stage except `prod`.'),
+    exposeQueryPlans: boolean()
+      .optional()
+      .describe(
+        'Answer the `apollo-query-plan-experimental` header with the query plan (subgraph names and internal operations). Defaults to on in stage `dev` only, whatever `NODE_ENV` says.',
+      ),
     sandbox: boolean()
       .optional()
       .describe('Serve the sandbox UI at `/` and `/sandbox`. Defaults to on in every stage except `prod`.'),

@@ -6,11 +6,16 @@ import { applySelection, renderHeaderValue, renderUrl, type Variables } from './
 /** Problems met while filling templates (a missing value, say): kept for the debug log. */
 export type RenderProblems = { message: string; path: (string | number)[] }[];
 
-/** Fills a connector's URL, header and body templates from the variables; refuses a dot segment in the path. */
+/**
+ * Fills a connector's URL, header and body templates from the variables; refuses a dot segment in
+ * the path. `forwarded` (the caller's claims and verified token, as every subgraph gets them) goes
+ * last, so no template or config header can stand in for it.
+ */
 export function buildRequest(
   connector: CompiledConnector,
   variables: Variables,
   clientHeaders: Readonly<Record<string, string | string[] | undefined>>,
+  forwarded: Readonly<Record<string, string>> = {},
 ): { request: ConnectorRequest; problems: RenderProblems } {
   const problems: RenderProblems = [];
   const rendered = renderUrl(connector.url, variables);
@@ -36,6 +41,7 @@ export function buildRequest(
   addHeaders(connector.headers);
   for (const [name, value] of Object.entries(source?.configHeaders ?? {}))
     headers[name.toLowerCase()] = value;
+  Object.assign(headers, forwarded);
   for (const [name, value] of Object.entries(headers)) {
     // HTTP header values are Latin-1 text: '✓' cannot be sent (undici would refuse it as if the
     // service were unreachable).

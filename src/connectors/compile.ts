@@ -25,6 +25,7 @@ export interface CompiledSource {
   /** Headers from the gateway config, added last. */
   configHeaders: Readonly<Record<string, string>>;
   timeoutMs: number;
+  maxResponseBytes: number;
 }
 
 export interface CompiledConnector {
@@ -38,6 +39,8 @@ export interface CompiledConnector {
   source: CompiledSource | undefined;
   entity: boolean;
   timeoutMs: number;
+  /** Largest response body read, from the source's settings or `connectors.maxResponseBytes`. */
+  maxResponseBytes: number;
   batchMaxSize: number | undefined;
   /** The `$batch.<field>` fields it reads; undefined when it does not batch. */
   batchFields: string[] | undefined;
@@ -70,6 +73,7 @@ export function compileConnectorGraph(
           }),
           configHeaders: override?.headers ?? {},
           timeoutMs: override?.timeoutMs ?? settings.timeoutMs,
+          maxResponseBytes: override?.maxResponseBytes ?? settings.maxResponseBytes,
         },
       ];
     }),
@@ -86,7 +90,7 @@ export function compileConnectorGraph(
     if (args.source !== undefined && !source) {
       throw new UserFacingError(`${id}: there is no @source named "${args.source}".`);
     }
-    const connector = compileConnector(id, coordinate, args, source, settings.timeoutMs);
+    const connector = compileConnector(id, coordinate, args, source, settings);
     const templates = [connector.url, ...connector.headers.flatMap((header) => header.value ?? [])];
     requireConfig(
       [...templates, ...(connector.body ? [connector.body] : []), connector.selection],
@@ -123,7 +127,7 @@ function compileConnector(
   coordinate: ConnectorCoordinate,
   args: ConnectArgs,
   source: CompiledSource | undefined,
-  defaultTimeoutMs: number,
+  defaults: Pick<ConnectorsConfig, 'timeoutMs' | 'maxResponseBytes'>,
 ): CompiledConnector {
   const url = parsed(() => parseTemplate(args.url), `${id} http.${args.method}`);
   const body =
@@ -151,7 +155,8 @@ function compileConnector(
     selection,
     source,
     entity: args.entity,
-    timeoutMs: source?.timeoutMs ?? defaultTimeoutMs,
+    timeoutMs: source?.timeoutMs ?? defaults.timeoutMs,
+    maxResponseBytes: source?.maxResponseBytes ?? defaults.maxResponseBytes,
     batchMaxSize: args.batchMaxSize,
     batchFields,
     thisFields: fieldsOf('$this'),

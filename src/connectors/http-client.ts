@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import { Agent, errors as undiciErrors } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../gateway/compose.js';
+import { ResponseTooLarge, readUndiciBody } from '../read-limited.js';
 import type { HttpMethod } from './directive-args.js';
 
 export interface ConnectorRequest {
@@ -23,6 +24,8 @@ export interface RequestLabel {
   connector: string;
   subgraph: string;
   timeoutMs: number;
+  /** Largest response body read; past it the connection is closed (CONNECTOR_RESPONSE_TOO_LARGE). */
+  maxResponseBytes: number;
   /** Add the URL and the start of the body to errors (stage dev with `connectors.debug`). */
   debug: boolean;
 }
@@ -67,7 +70,7 @@ export class ConnectorHttpClient {
         signal: AbortSignal.timeout(label.timeoutMs),
       });
       status = response.statusCode;
-      text = await response.body.text();
+      text = (await readUndiciBody(response, label.maxResponseBytes)).toString('utf8');
     } catch (error) {
       throw failure(error, request, label);
     }
@@ -105,6 +108,15 @@ export class ConnectorHttpClient {
 function failure(error: unknown, request: ConnectorRequest, label: RequestLabel): GraphQLError {
   const problem = describeNetworkError(error);
   const debug = label.debug ? { url: request.url, problem } : undefined;
+  if (error instanceof ResponseTooLarge) {
+    return connectorError(
+      'CONNECTOR_RESPONSE_TOO_LARGE',
+      `The REST service behind connector ${label.connector} answered with more than ${label.maxResponseBytes} bytes.`,
+      label,
+      {},
+      debug,
+    );
+  }
   if (problem === 'timed out' || error instanceof undiciErrors.HeadersTimeoutError) {
     return connectorError(
       'CONNECTOR_TIMEOUT',
@@ -124,7 +136,12 @@ function failure(error: unknown, request: ConnectorRequest, label: RequestLabel)
 }
 
 function connectorError(
-  code: 'CONNECTOR_HTTP_ERROR' | 'CONNECTOR_TIMEOUT' | 'CONNECTOR_UNAVAILABLE' | 'CONNECTOR_BAD_RESPONSE',
+  code:
+    | 'CONNECTOR_HTTP_ERROR'
+    | 'CONNECTOR_TIMEOUT'
+    | 'CONNECTOR_UNAVAILABLE'
+    | 'CONNECTOR_BAD_RESPONSE'
+    | 'CONNECTOR_RESPONSE_TOO_LARGE',
   message: string,
   label: RequestLabel,
   extensions: Record<string, unknown>,

@@ -9,29 +9,49 @@ export interface ConnectorRequestState {
   loaders: Map<CompiledConnector, DataLoader<Record<string, unknown>, unknown, string>>;
   /** `$context`: who is calling. */
   context: Readonly<Record<string, unknown>>;
-  /** The client's request headers (lower-case names), for `from:` headers. */
+  /**
+   * The client's request headers (lower-case names), for `from:` headers. When the gateway forwards
+   * tokens, `authorization` here is the verified token or nothing, as for GraphQL subgraphs.
+   */
   headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Headers the gateway adds to every call for this caller (claims, the verified token). */
+  forwarded: Readonly<Record<string, string>>;
   /** `$request`: as on Apollo Router, each header is a list of values (`$request.headers.x->first`). */
   request: { headers: Readonly<Record<string, string[]>> };
 }
 
 const states = new WeakMap<object, ConnectorRequestState>();
 
+/** The headers every subgraph call of a request gets from the gateway; undefined when none are. */
+export type ForwardedHeaders = (context: GatehouseContext) => Record<string, string> | undefined;
+
 /**
  * The state of the client request a subgraph call belongs to. The gateway passes the same context
  * object to every call of one request, so state is kept per context object.
  */
-export function requestStateFor(context: unknown): ConnectorRequestState {
+export function requestStateFor(
+  context: unknown,
+  forwardedHeaders?: ForwardedHeaders,
+  forwardsToken = false,
+): ConnectorRequestState {
   const key = typeof context === 'object' && context !== null ? context : undefined;
   const existing = key ? states.get(key) : undefined;
   if (existing) return existing;
   const request = (key as Partial<GatehouseContext> | undefined)?.request;
-  const headers = request?.headers ?? {};
+  const forwarded = (request && forwardedHeaders?.({ request })) ?? {};
+  let headers: Readonly<Record<string, string | string[] | undefined>> = request?.headers ?? {};
+  if (forwardsToken) {
+    // Only a token the gateway verified may reach a REST service, whichever way a connector reads it.
+    const { authorization: _unverified, ...rest } = headers;
+    headers =
+      forwarded.authorization === undefined ? rest : { ...rest, authorization: forwarded.authorization };
+  }
   const state: ConnectorRequestState = {
     inflight: new Map(),
     loaders: new Map(),
     context: callerContext(request, headers),
     headers,
+    forwarded,
     request: { headers: headerLists(headers) },
   };
   if (key) states.set(key, state);

@@ -5,7 +5,7 @@ import { UserFacingError } from '../errors.js';
 import { compileConnectorGraph } from './compile.js';
 import { ConnectorHttpClient } from './http-client.js';
 import { ConnectorSubgraph } from './local-subgraph.js';
-import { requestStateFor } from './request-state.js';
+import { requestStateFor, type ConnectorRequestState, type ForwardedHeaders } from './request-state.js';
 import { extractConnectors } from './supergraph.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -21,6 +21,8 @@ export class ConnectorRuntime {
   constructor(
     private readonly config: GatehouseConfig,
     private readonly logger: FastifyBaseLogger,
+    /** The caller's claims and verified token, sent to REST services as to every subgraph. */
+    private readonly forwardedHeaders?: ForwardedHeaders,
   ) {
     this.http = new ConnectorHttpClient(config.connectors.connectionsPerOrigin);
   }
@@ -64,7 +66,11 @@ export class ConnectorRuntime {
   /** The in-process transport of a connector subgraph; undefined for other subgraphs. */
   dataSource(name: string): ConnectorDataSource | undefined {
     const subgraph = this.subgraphs.get(name);
-    return subgraph ? new ConnectorDataSource(subgraph) : undefined;
+    return subgraph
+      ? new ConnectorDataSource(subgraph, (context) =>
+          requestStateFor(context, this.forwardedHeaders, this.config.auth.forwardToken),
+        )
+      : undefined;
   }
 
   async close(): Promise<void> {
@@ -74,7 +80,10 @@ export class ConnectorRuntime {
 
 /** Runs the gateway's subgraph operations on a connector subgraph, in process. */
 export class ConnectorDataSource implements GraphQLDataSource {
-  constructor(private readonly subgraph: ConnectorSubgraph) {}
+  constructor(
+    private readonly subgraph: ConnectorSubgraph,
+    private readonly stateFor: (context: unknown) => ConnectorRequestState,
+  ) {}
 
   async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
     const { request } = options;
@@ -83,11 +92,11 @@ export class ConnectorDataSource implements GraphQLDataSource {
       request.query ?? '',
       request.variables,
       request.operationName ?? undefined,
-      requestStateFor(context),
+      this.stateFor(context),
     )) as GatewayGraphQLResponse;
   }
 
-  /** The body is the JSON the executor would send over HTTP. */
+  /** The body is the JSON the executor would send over HTTP; the headers are added per request instead. */
   async fetchRaw(
     body: string,
     _headers?: Record<string, string>,
@@ -102,7 +111,7 @@ export class ConnectorDataSource implements GraphQLDataSource {
       query,
       variables,
       operationName,
-      requestStateFor(context),
+      this.stateFor(context),
     )) as GatewayGraphQLResponse;
   }
 

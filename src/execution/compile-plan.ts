@@ -3,6 +3,7 @@ import type { FetchNode, PlanNode, QueryPlan, SubscriptionNode } from '@apollo/q
 import { Kind, parse, visit, type DocumentNode, type VariableDefinitionNode } from 'graphql';
 import { compileRewrites, type CompiledRewrite } from './data-rewrites.js';
 import { mergeableRootKeys } from './merge-operations.js';
+import { ByteAllowance, lazyBytesLimit, scheduleBytesBound } from './plan-bytes.js';
 import {
   compileRequires,
   flatRequires,
@@ -28,9 +29,14 @@ export interface FetchStep {
   readonly outputRewrites: readonly CompiledRewrite[];
   readonly operation: string;
   readonly operationName: string | undefined;
+  /** The operation and its name as JSON text, and `"name":` for each variable usage: request body pieces. */
+  readonly queryJson: string;
+  readonly operationNameJson: string | undefined;
+  readonly variableKeys: readonly string[];
   /** The operation text without its name: fetches with equal signatures can share one request. */
   readonly signature: string;
   readonly variableUsages: readonly string[];
+  /** Parsed without locations, which would keep every token of the text. */
   readonly document: DocumentNode;
   /** Root response keys when the operation can be merged with others into one request. */
   readonly rootKeys: readonly string[] | undefined;
@@ -54,6 +60,13 @@ export interface CompiledPlan {
   variableDefinitions: readonly VariableDefinitionNode[];
   /** Schedules by the values of the plan's Condition variables ('' without conditions). */
   schedules: Map<string, Schedule>;
+  /** An upper bound of the bytes of one schedule, taken from `lazy` for each. */
+  scheduleBytes: number;
+  /**
+   * What the schedules and the merged queries built for requests may weigh together (plan-bytes.ts);
+   * replaced by a new one when the schedules are dropped.
+   */
+  lazy: ByteAllowance;
 }
 
 /** The plan is run by Apollo's executor instead, for this reason. */
@@ -88,6 +101,7 @@ export function compilePlan(
     for (const key of keys) {
       if (key in Object.prototype) throw new Unsupported(`the response key "${key}"`);
     }
+    const scheduleBytes = scheduleBytesBound(steps);
     const defaults: Record<string, unknown> = {};
     for (const { variable, defaultValue } of operation.variableDefinitions.definitions()) {
       if (defaultValue !== undefined) defaults[variable.name] = defaultValue;
@@ -102,6 +116,8 @@ export function compilePlan(
       defaults,
       variableDefinitions,
       schedules: new Map(),
+      scheduleBytes,
+      lazy: new ByteAllowance(lazyBytesLimit(steps, planConditions.length, scheduleBytes)),
     };
   } catch (error) {
     if (error instanceof Unsupported) return { kind: 'apollo', reason: error.message };
@@ -170,7 +186,7 @@ function compileFetch(
   const outputRewrites = compileRewrites(node.outputRewrites, facts, keys);
   if (typeof inputRewrites === 'string') throw new Unsupported(inputRewrites);
   if (typeof outputRewrites === 'string') throw new Unsupported(outputRewrites);
-  const document = parse(node.operation);
+  const document = parse(node.operation, { noLocation: true });
   // The subgraph answers with these keys; they are merged into the data as they come.
   visit(document, {
     Field(field) {
@@ -189,6 +205,9 @@ function compileFetch(
     outputRewrites,
     operation: node.operation,
     operationName: node.operationName,
+    queryJson: JSON.stringify(node.operation),
+    operationNameJson: node.operationName === undefined ? undefined : JSON.stringify(node.operationName),
+    variableKeys: variableUsages.map((name) => `${JSON.stringify(name)}:`),
     signature: signatureOf(document, node.operation),
     variableUsages,
     document,
@@ -198,10 +217,17 @@ function compileFetch(
   return step;
 }
 
-/** The operation text with the operation's name cut out. */
+/**
+ * The operation text with the operation's name cut out. The name is the token after the operation
+ * keyword, which opens the text Apollo's planner prints; when the text does not start that way, it
+ * is its own signature, and the fetch merely shares its request with no other.
+ */
 function signatureOf(document: DocumentNode, operation: string): string {
   const definition = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const name = definition?.kind === Kind.OPERATION_DEFINITION ? definition.name : undefined;
-  if (!name?.loc) return operation;
-  return operation.slice(0, name.loc.start) + operation.slice(name.loc.end);
+  if (definition?.kind !== Kind.OPERATION_DEFINITION || !definition.name) return operation;
+  const head = OPERATION_HEAD.exec(operation);
+  if (head?.[1] !== definition.name.value) return operation;
+  return operation.slice(0, head[0].length - head[1].length) + operation.slice(head[0].length);
 }
+
+const OPERATION_HEAD = /^[\s,]*(?:query|mutation|subscription)[\s,]+([_A-Za-z][_0-9A-Za-z]*)/;

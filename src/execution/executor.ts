@@ -3,6 +3,7 @@ import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getVariableValues, GraphQLError } from 'graphql';
 import type { GatehouseContext } from '../gateway/context.js';
 import type { CompiledPlan } from './compile-plan.js';
+import { ByteAllowance } from './plan-bytes.js';
 import { runSchedule, type RawSubgraphSource } from './run-plan.js';
 import { scheduleFor, type Schedule } from './schedule.js';
 import { shapeResponse } from './shape-response.js';
@@ -16,11 +17,18 @@ export interface GatehouseExecutionOptions {
   apolloExecutor: GatewayExecutor;
   /** The transport of a subgraph, by name. */
   source(serviceName: string): RawSubgraphSource | undefined;
-  queryPlanCacheSize: number;
+  /** The plan cache's bounds, in estimated bytes: all plans, and one plan (larger ones are not kept). */
+  queryPlanCacheBytes: number;
+  maxCachedPlanBytes: number;
   /** Called when a supergraph cannot be prepared; Apollo's executor serves it meanwhile. */
   onStateError(error: unknown): void;
   /** Called once per cached plan that Apollo's executor runs instead, with the reason. */
   onApolloPlan(reason: string): void;
+  /**
+   * Whether query plans are shown on request (`exposeQueryPlans`); such requests run on Apollo's
+   * executor, which formats the plan.
+   */
+  exposeQueryPlans: boolean;
   /** Headers for every subgraph request made for a client request (forwarded claims), if any. */
   subgraphHeaders?: ((context: GatehouseContext) => Record<string, string> | undefined) | undefined;
 }
@@ -38,10 +46,13 @@ const MAX_SCHEDULES_PER_PLAN = 64;
  */
 export class GatehouseExecution {
   private state: SupergraphState | undefined;
-  // Apollo Gateway exposes query plans on request outside production; those requests stay Apollo's.
-  private readonly exposesQueryPlans = process.env.NODE_ENV !== 'production';
 
   constructor(private readonly options: GatehouseExecutionOptions) {}
+
+  /** The estimated bytes and the number of the current supergraph's cached plans. */
+  get cachedPlans(): { bytes: number; plans: number } {
+    return this.state?.cached ?? { bytes: 0, plans: 0 };
+  }
 
   /** For `gateway.onSchemaLoadOrUpdate`: a new supergraph, with a new planner and plan cache. */
   readonly onSchemaLoadOrUpdate = ({
@@ -55,7 +66,7 @@ export class GatehouseExecution {
       this.state = new SupergraphState(
         apiSchema,
         coreSupergraphSdl,
-        this.options.queryPlanCacheSize,
+        { maxBytes: this.options.queryPlanCacheBytes, maxEntryBytes: this.options.maxCachedPlanBytes },
         this.options.onApolloPlan,
       );
     } catch (error) {
@@ -68,7 +79,7 @@ export class GatehouseExecution {
   readonly execute: GatewayExecutor = async (requestContext) => {
     const state = this.state;
     const { request } = requestContext;
-    if (!state || (this.exposesQueryPlans && request.http?.headers.get('Apollo-Query-Plan-Experimental'))) {
+    if (!state || (this.options.exposeQueryPlans && request.http?.headers.get('Apollo-Query-Plan-Experimental'))) {
       return this.options.apolloExecutor(requestContext);
     }
     const plan = state.planFor(
@@ -146,8 +157,13 @@ function scheduleOf(plan: CompiledPlan, variables: Readonly<Record<string, unkno
   const key = values.map((value) => (value ? '1' : '0')).join('');
   let schedule = plan.schedules.get(key);
   if (!schedule) {
+    // Start over when the plan's allowance is spent: the new schedule's calls take from the new one.
+    if (plan.schedules.size >= MAX_SCHEDULES_PER_PLAN || !plan.lazy.take(plan.scheduleBytes)) {
+      plan.schedules.clear();
+      plan.lazy = new ByteAllowance(plan.lazy.limit);
+      plan.lazy.take(plan.scheduleBytes);
+    }
     schedule = scheduleFor(plan, (variable) => values[plan.planConditions.indexOf(variable)] === true);
-    if (plan.schedules.size >= MAX_SCHEDULES_PER_PLAN) plan.schedules.clear();
     plan.schedules.set(key, schedule);
   }
   return schedule;

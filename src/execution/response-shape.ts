@@ -92,6 +92,10 @@ export interface ResponseShape {
   hasIntrospection: boolean;
   /** Every response key of the operation, to refuse keys that clash with Object.prototype. */
   responseKeys: ReadonlySet<string>;
+  /** How many selections were compiled (a named fragment's once): what the shape and its code weigh. */
+  selectionCount: number;
+  /** The length of their response keys, together: each is written several times into the code. */
+  keyChars: number;
 }
 
 const BUILT_IN_LEAVES: Readonly<Record<string, number>> = {
@@ -114,6 +118,8 @@ export function compileResponseShape(operation: Operation, facts: SchemaFacts): 
     conditionVariables: compiler.conditionVariables,
     hasIntrospection: compiler.hasIntrospection,
     responseKeys: compiler.responseKeys,
+    selectionCount: compiler.selectionCount,
+    keyChars: compiler.keyChars,
   };
 }
 
@@ -121,6 +127,8 @@ class ShapeCompiler {
   readonly conditionVariables: string[] = [];
   readonly responseKeys = new Set<string>();
   hasIntrospection = false;
+  selectionCount = 0;
+  keyChars = 0;
   // Named fragments share their SelectionSet object between spreads: compile each once.
   private readonly compiled = new Map<SelectionSet, readonly ShapeSelection[]>();
   private readonly types = new Map<string, ShapeType>();
@@ -176,6 +184,8 @@ class ShapeCompiler {
       }
     }
     this.compiled.set(selectionSet, out);
+    this.selectionCount += out.length;
+    for (const selection of out) this.keyChars += selection.responseName.length;
     return out;
   }
 

@@ -1,5 +1,6 @@
 import type { CompiledPlan, FetchStep, PlanTree } from './compile-plan.js';
 import { mergeOperations, partPrefix } from './merge-operations.js';
+import { ByteAllowance, mergedQueryBytes } from './plan-bytes.js';
 
 /*
  * The wave scheduler's static half. A plan (with its Condition nodes settled) becomes a dependency DAG
@@ -27,6 +28,9 @@ export interface Call {
   parts: Part[];
   /** JSON text of the merged query, by bit mask of the parts that have something to fetch. */
   mergedQueries: Map<number, string>;
+  /** Their estimated bytes, taken from the plan's allowance. */
+  mergedBytes: number;
+  lazy: ByteAllowance;
 }
 
 /** Fetches with the same operation, sent once. */
@@ -59,7 +63,8 @@ export function scheduleFor(plan: CompiledPlan, conditions: (variable: string) =
   for (const level of levels) {
     if (!level || level.length === 0) continue;
     const steps = [...level].sort((a, b) => a.index - b.index);
-    waves.push({ steps, calls: plan.isMutation ? steps.map((step) => call([[step]])) : groupCalls(steps) });
+    const calls = plan.isMutation ? steps.map((step) => call([[step]], plan.lazy)) : groupCalls(steps, plan.lazy);
+    waves.push({ steps, calls });
   }
   return { waves };
 }
@@ -150,7 +155,7 @@ function assignLevels(nodes: readonly DagNode[], merge: boolean): void {
   }
 }
 
-function groupCalls(steps: readonly FetchStep[]): Call[] {
+function groupCalls(steps: readonly FetchStep[], lazy: ByteAllowance): Call[] {
   const byService = new Map<string, Map<string, FetchStep[]>>();
   for (const step of steps) {
     let bySignature = byService.get(step.serviceName);
@@ -164,16 +169,16 @@ function groupCalls(steps: readonly FetchStep[]): Call[] {
     let mergeable: FetchStep[][] = [];
     for (const group of bySignature.values()) {
       if ((group[0] as FetchStep).rootKeys === undefined) {
-        calls.push(call([group]));
+        calls.push(call([group], lazy));
         continue;
       }
       mergeable.push(group);
       if (mergeable.length === MAX_PARTS_PER_CALL) {
-        calls.push(call(mergeable));
+        calls.push(call(mergeable, lazy));
         mergeable = [];
       }
     }
-    if (mergeable.length > 0) calls.push(call(mergeable));
+    if (mergeable.length > 0) calls.push(call(mergeable, lazy));
   }
   return calls.sort((a, b) => firstIndex(a) - firstIndex(b));
 }
@@ -182,7 +187,7 @@ function firstIndex(call: Call): number {
   return (call.parts[0]?.steps[0] as FetchStep).index;
 }
 
-function call(groups: FetchStep[][]): Call {
+function call(groups: FetchStep[][], lazy: ByteAllowance): Call {
   const parts = groups.map((steps, index): Part => {
     const first = steps[0] as FetchStep;
     const prefix = partPrefix(index);
@@ -190,18 +195,22 @@ function call(groups: FetchStep[][]): Call {
       steps,
       prefix,
       isEntityFetch: first.requires !== undefined,
-      queryJson: JSON.stringify(first.operation),
-      operationNameJson: first.operationName === undefined ? undefined : JSON.stringify(first.operationName),
+      queryJson: first.queryJson,
+      operationNameJson: first.operationNameJson,
       variableUsages: first.variableUsages,
-      variableKeys: first.variableUsages.map((name) => `${JSON.stringify(name)}:`),
+      variableKeys: first.variableKeys,
       prefixedVariableKeys: first.variableUsages.map((name) => `${JSON.stringify(prefix + name)}:`),
       aliases: new Map((first.rootKeys ?? []).map((key) => [prefix + key, key])),
     };
   });
-  return { serviceName: (groups[0]?.[0] as FetchStep).serviceName, parts, mergedQueries: new Map() };
+  const serviceName = (groups[0]?.[0] as FetchStep).serviceName;
+  return { serviceName, parts, mergedQueries: new Map(), mergedBytes: 0, lazy };
 }
 
-/** The merged query for the parts in `mask`, as JSON text; built once per combination. */
+/**
+ * The merged query for the parts in `mask`, as JSON text; built once per combination, and kept while
+ * the plan's allowance has room for it.
+ */
 export function mergedQueryJson(call: Call, mask: number): string {
   let json = call.mergedQueries.get(mask);
   if (json === undefined) {
@@ -213,17 +222,26 @@ export function mergedQueryJson(call: Call, mask: number): string {
     }));
     json = JSON.stringify(mergeOperations(parts, name));
     // Which parts have something to fetch depends on the data; keep the combinations seen bounded.
-    if (call.mergedQueries.size >= MAX_MERGED_QUERIES_PER_CALL) call.mergedQueries.clear();
+    const bytes = mergedQueryBytes(json);
+    if (call.mergedQueries.size >= MAX_MERGED_QUERIES_PER_CALL || !call.lazy.take(bytes)) {
+      call.mergedQueries.clear();
+      call.lazy.give(call.mergedBytes);
+      call.mergedBytes = 0;
+      if (!call.lazy.take(bytes)) return json;
+    }
     call.mergedQueries.set(mask, json);
+    call.mergedBytes += bytes;
   }
   return json;
 }
 
 const singleStepCalls = new WeakMap<FetchStep, Call>();
+const UNMERGED = new ByteAllowance(0);
 
 /** A call of one fetch alone: how a merged request that failed as a whole is retried. */
 export function singleStepCall(step: FetchStep): Call {
   let single = singleStepCalls.get(step);
-  if (!single) singleStepCalls.set(step, (single = call([[step]])));
+  // One part is never merged: it takes nothing from an allowance, and its plan's estimate counts it.
+  if (!single) singleStepCalls.set(step, (single = call([[step]], UNMERGED)));
   return single;
 }

@@ -4,6 +4,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../gateway/compose.js';
 import type { GatehouseContext } from '../gateway/context.js';
+import { declaresMoreThan } from '../read-limited.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -12,6 +13,8 @@ const REQUEST_HEADERS = { 'content-type': 'application/json', accept: 'applicati
 export interface SubgraphTransportOptions {
   timeoutMs: number;
   connections: number;
+  /** Largest response body read; a longer one is cut off and becomes SUBGRAPH_RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
   /**
    * Headers added to the requests made for one client request, from its context (for example the
    * caller's claims); undefined for none. Not called for health checks, which have no caller.
@@ -39,6 +42,8 @@ export class SubgraphDataSource implements GraphQLDataSource {
       keepAliveTimeout: 30_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
+      // undici counts the body as it parses it and closes the connection past this.
+      maxResponseSize: options.maxResponseBytes,
     });
   }
 
@@ -87,6 +92,7 @@ export class SubgraphDataSource implements GraphQLDataSource {
 
   /** @internal The error for a request that failed before a complete response came back. */
   unavailable(error: unknown): GraphQLError {
+    if (isTooLarge(error)) return this.tooLarge();
     const problem = describeNetworkError(error);
     const reason =
       problem === 'timed out'
@@ -95,6 +101,15 @@ export class SubgraphDataSource implements GraphQLDataSource {
     return gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" ${reason}.`, {
       serviceName: this.name,
     });
+  }
+
+  /** @internal The error for a response longer than `maxResponseBytes`, declared or read. */
+  tooLarge(): GraphQLError {
+    return gatehouseError(
+      'SUBGRAPH_RESPONSE_TOO_LARGE',
+      `Subgraph "${this.name}" answered with more than ${this.options.maxResponseBytes} bytes.`,
+      { serviceName: this.name },
+    );
   }
 
   /** @internal The parsed response, or the error for a response that is not GraphQL. */
@@ -117,9 +132,18 @@ export class SubgraphDataSource implements GraphQLDataSource {
     return this.options.timeoutMs;
   }
 
+  get maxResponseBytes(): number {
+    return this.options.maxResponseBytes;
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** undici's error when a body outgrows the pool's `maxResponseSize`. */
+function isTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 }
 
 function parseGraphQLResponse(text: string): GatewayGraphQLResponse | undefined {
@@ -140,6 +164,9 @@ function parseGraphQLResponse(text: string): GatewayGraphQLResponse | undefined 
 /**
  * One request and its response, as an undici dispatch handler: the body is gathered in buffers and
  * parsed once at the end. The whole exchange has one deadline, `timeoutMs`, as with an AbortSignal.
+ * A body longer than `maxResponseBytes` is refused from its `content-length` before any of it is
+ * read, or cut off by the pool (`maxResponseSize`) as it streams in: the connection is closed either
+ * way, so the rest is never read.
  */
 class RawExchange implements Dispatcher.DispatchHandler {
   private readonly chunks: Buffer[] = [];
@@ -162,8 +189,13 @@ class RawExchange implements Dispatcher.DispatchHandler {
     if (this.settled) controller.abort(timeoutError());
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.statusCode = statusCode;
+    if (declaresMoreThan(headers['content-length'], this.source.maxResponseBytes)) this.refuse(controller);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -187,6 +219,15 @@ class RawExchange implements Dispatcher.DispatchHandler {
     this.settled = true;
     clearTimeout(this.timer);
     this.reject(this.source.unavailable(error));
+  }
+
+  private refuse(controller: Dispatcher.DispatchController): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const error = this.source.tooLarge();
+    controller.abort(error);
+    this.reject(error);
   }
 
   private timeOut(): void {

@@ -4,10 +4,21 @@ import {
   operationFromDocument,
 } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
-import type { DocumentNode, GraphQLSchema, VariableDefinitionNode } from 'graphql';
+import {
+  Location,
+  Token,
+  TokenKind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type VariableDefinitionNode,
+} from 'graphql';
 import { compilePlan, type ApolloPlan, type CompiledPlan } from './compile-plan.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache, type LruCacheLimits } from './lru-cache.js';
+import { estimatePlanBytes } from './plan-bytes.js';
 import { SchemaFacts } from './schema-facts.js';
+
+/** A plan that Apollo's executor runs: the reason, and the cache entry. */
+const APOLLO_PLAN_BYTES = 256;
 
 /**
  * Everything execution keeps per supergraph: Apollo's query planner over it, the facts about its
@@ -23,7 +34,7 @@ export class SupergraphState {
     /** The gateway's API schema (graphql-js), against which variables are validated. */
     readonly apiSchema: GraphQLSchema,
     coreSupergraphSdl: string,
-    planCacheSize: number,
+    planCache: LruCacheLimits,
     private readonly onApolloPlan: (reason: string) => void,
   ) {
     // The gateway has validated this supergraph, and refused any feature it cannot serve; whatever
@@ -34,12 +45,13 @@ export class SupergraphState {
     });
     this.facts = new SchemaFacts(supergraph.apiSchema(), supergraph.schema);
     this.planner = new QueryPlanner(supergraph);
-    this.plans = new LruCache(planCacheSize);
+    this.plans = new LruCache(planCache);
   }
 
   /**
-   * The compiled plan for an operation, cached by the hash of its text and its name. Planning errors
-   * are left for Apollo's executor to report, in its own words.
+   * The compiled plan for an operation, cached by the hash of its text and its name, unless its
+   * estimated bytes are over the cache's limit for one plan: then it is compiled for every request.
+   * Planning errors are left for Apollo's executor to report, in its own words.
    */
   planFor(
     queryHash: string,
@@ -50,11 +62,23 @@ export class SupergraphState {
     const key = operationName === undefined ? queryHash : `${queryHash}\n${operationName}`;
     let plan = this.plans.get(key);
     if (plan === undefined) {
-      plan = this.compile(document, operationName, variableDefinitions);
+      const detached = variableDefinitions.map(detachLocations);
+      plan = this.compile(document, operationName, detached);
       if (plan.kind === 'apollo') this.onApolloPlan(plan.reason);
-      this.plans.set(key, plan);
+      // The detached definitions still point at the operation's text, for error locations.
+      const textChars = variableDefinitions[0]?.loc?.source.body.length ?? 0;
+      const bytes =
+        plan.kind === 'apollo'
+          ? APOLLO_PLAN_BYTES + plan.reason.length
+          : estimatePlanBytes(plan, textChars);
+      this.plans.set(key, plan, key.length + bytes);
     }
     return plan;
+  }
+
+  /** The estimated bytes of the cached plans, and how many there are. */
+  get cached(): { bytes: number; plans: number } {
+    return { bytes: this.plans.bytes, plans: this.plans.size };
   }
 
   private compile(
@@ -87,4 +111,25 @@ export class SupergraphState {
       };
     }
   }
+}
+
+/**
+ * A copy of an AST node whose locations keep their offsets and source (what error locations need)
+ * but not the parser's tokens, which are linked to each other and would keep every token of the
+ * operation on the heap for as long as the plan is cached.
+ */
+function detachLocations<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(detachLocations) as T;
+  if (typeof node !== 'object' || node === null) return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    copy[key] = key === 'loc' && value ? detachedLocation(value as Location) : detachLocations(value);
+  }
+  return copy as T;
+}
+
+function detachedLocation(loc: Location): Location {
+  const { line, column } = loc.startToken;
+  const token = new Token(TokenKind.SOF, loc.start, loc.end, line, column);
+  return new Location(token, token, loc.source);
 }

@@ -28,14 +28,17 @@ export async function startGraphQLRuntime(
   const dataSources: (SubgraphDataSource | ConnectorDataSource)[] = [];
   // The current data source of each subgraph; the gateway builds a new one when a URL changes.
   const sourcesByName = new Map<string, SubgraphDataSource | ConnectorDataSource>();
-  const connectors = new ConnectorRuntime(config, logger);
+  const headersFor = subgraphHeaders(config);
+  const connectors = new ConnectorRuntime(config, logger, headersFor);
   const prepare = (sdl: string) => authorization.prepare(connectors.prepare(sdl));
   const timeouts = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph.timeoutMs]));
-  const headersFor = subgraphHeaders(config);
+  const sizeLimits = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph.maxResponseBytes]));
   let update: SupergraphSdlUpdateFunction | undefined;
   const authorization = setUpAuthorization(config, logger);
   const gateway = new ApolloGateway({
     logger,
+    // Apollo decides by NODE_ENV; plans name subgraphs and internal operations, so the stage decides.
+    __exposeQueryPlanExperimental: config.exposeQueryPlans,
     supergraphSdl: {
       async initialize(options) {
         update = options.update;
@@ -48,6 +51,7 @@ export async function startGraphQLRuntime(
         connectors.dataSource(name) ??
         new SubgraphDataSource(name, url, {
           timeoutMs: timeouts.get(name) ?? config.transport.timeoutMs,
+          maxResponseBytes: sizeLimits.get(name) ?? config.transport.maxResponseBytes,
           connections: config.transport.connectionsPerSubgraph,
           headersFor,
         });
@@ -60,6 +64,8 @@ export async function startGraphQLRuntime(
   if (config.execution.engine === 'gatehouse') {
     useGatehouseExecution(gateway, config, sourcesByName, headersFor, logger);
   }
+  // Suggestions name schema members: not for clients who may not see the schema, or all of it.
+  const hideSuggestions = !config.introspection || config.auth.hideUnauthorizedInIntrospection;
   const apollo = new ApolloServer<GatehouseContext>({
     gateway,
     logger,
@@ -69,7 +75,7 @@ export async function startGraphQLRuntime(
     // Shutdown is ours: drain HTTP first, then stop Apollo (see server/start.ts).
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatClientError(formatted, error, logger),
+    formatError: (formatted, error) => formatClientError(formatted, error, logger, hideSuggestions),
     plugins: gatehousePlugins(authorization.plugin),
   });
   await apollo.start();
@@ -103,13 +109,15 @@ function useGatehouseExecution(
   const execution = new GatehouseExecution({
     apolloExecutor: gateway.executor,
     source: (name) => sources.get(name),
-    queryPlanCacheSize: config.execution.queryPlanCacheSize,
+    queryPlanCacheBytes: config.execution.queryPlanCacheBytes,
+    maxCachedPlanBytes: config.execution.maxCachedPlanBytes,
     onStateError: (error) =>
       logger.error(
         { err: error },
         "could not prepare Gatehouse's executor for the supergraph; Apollo's executor serves it",
       ),
     onApolloPlan: (reason) => logger.debug({ reason }, "a query plan runs on Apollo's executor"),
+    exposeQueryPlans: config.exposeQueryPlans,
     subgraphHeaders,
   });
   gateway.onSchemaLoadOrUpdate(execution.onSchemaLoadOrUpdate);

@@ -52,7 +52,11 @@ export function useOperationResolution(): ApolloServerPlugin<GatehouseContext> {
  * so load balancers and clients see the failure; partial data keeps 200.
  */
 export function useSubgraphFailureStatus(): ApolloServerPlugin<GatehouseContext> {
-  const unavailable = new Set(['SUBGRAPH_UNAVAILABLE', 'SUBGRAPH_BAD_RESPONSE']);
+  const unavailable = new Set([
+    'SUBGRAPH_UNAVAILABLE',
+    'SUBGRAPH_BAD_RESPONSE',
+    'SUBGRAPH_RESPONSE_TOO_LARGE',
+  ]);
   return {
     async requestDidStart() {
       return {

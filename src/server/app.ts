@@ -32,6 +32,7 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
+    ...connectionLimits(config.server),
   });
   // Only JSON bodies are GraphQL requests here; text/plain would also be a CSRF vector.
   app.removeContentTypeParser('text/plain');
@@ -111,6 +112,25 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
 
   if (config.sandbox) await registerSandbox(app, { uiDir: uiDir ?? defaultUiDir() });
   return app;
+}
+
+/**
+ * Fastify leaves every connection open for as long as the client likes (`requestTimeout: 0`), so a
+ * client sending a body one byte at a time, or not at all, would hold it forever. Node checks the
+ * request deadline on a timer (`connectionsCheckingInterval`, 30 s by default): it runs often enough
+ * here that a connection is closed within a quarter of the deadline after it passes.
+ */
+function connectionLimits(server: GatehouseConfig['server']) {
+  const { requestTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } = server;
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(requestTimeoutMs, 60_000),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+    },
+  };
 }
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

@@ -38,6 +38,8 @@ export interface TokenOptions {
   notBefore?: number;
   /** Leave `exp` out. */
   noExpiry?: boolean;
+  /** Leave `iat` out. */
+  noIssuedAt?: boolean;
   /** Overrides the header's `kid`. */
   kid?: string;
 }
@@ -47,7 +49,7 @@ const now = () => Math.floor(Date.now() / 1000);
 function claimsOf(claims: JWTPayload, options: TokenOptions): JWTPayload {
   return {
     sub: options.subject ?? 'user-1',
-    iat: now(),
+    ...(options.noIssuedAt ? {} : { iat: now() }),
     ...(options.noExpiry ? {} : { exp: now() + (options.expiresIn ?? 300) }),
     ...(options.issuer === undefined ? {} : { iss: options.issuer }),
     ...(options.audience === undefined ? {} : { aud: options.audience }),

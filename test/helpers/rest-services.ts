@@ -88,7 +88,13 @@ export interface RestSubgraph {
   /** Per `@source` name: the base URL to use instead of the schema's, and optional settings. */
   sources?: Record<
     string,
-    string | { baseURL?: string; timeoutMs?: number; headers?: Record<string, string> }
+    | string
+    | {
+        baseURL?: string;
+        timeoutMs?: number;
+        maxResponseBytes?: number;
+        headers?: Record<string, string>;
+      }
   >;
   /** `$config` for this subgraph. */
   config?: Record<string, unknown>;

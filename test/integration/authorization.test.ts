@@ -112,7 +112,15 @@ beforeEach(() => {
 });
 
 function principalOf({ subject = 'u1', scopes = [], claims = {} }: TestPrincipal): Principal {
-  return { kind: 'authenticated', source: 'jwt', subject, scopes: new Set(scopes), roles: new Set(), claims };
+  return {
+    kind: 'authenticated',
+    source: 'jwt',
+    subject,
+    scopes: new Set(scopes),
+    roles: new Set(),
+    claims,
+    credential: `test:${subject}`,
+  };
 }
 
 async function query(text: string, principal?: TestPrincipal): Promise<GraphQLHttpResponse> {

@@ -1,23 +1,27 @@
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordingProxy {
   url: string;
   /** The query text of every request that reached the subgraph, in order. */
   readonly queries: string[];
+  /** The headers of every request that reached the subgraph, in the same order. */
+  readonly headers: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
 /** Sits in front of a subgraph on loopback and records what the gateway sends it. */
 export async function recordingProxy(target: string): Promise<RecordingProxy> {
   const queries: string[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       queries.push((JSON.parse(body) as { query: string }).query);
+      headers.push(request.headers);
       fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
         .then(async (answer) => {
           response.writeHead(answer.status, { 'content-type': 'application/json' });
@@ -35,6 +39,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     queries,
+    headers,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -68,6 +68,7 @@ describe.each(stores)('API keys in %s', (_name, path) => {
       claims: {},
       plan: 'free',
       keyId: summary.id,
+      credential: `api-key:${summary.id}`,
     });
   });
 

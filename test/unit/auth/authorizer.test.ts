@@ -8,6 +8,7 @@ import {
 } from '../../../src/auth/authorizer.js';
 import { ANONYMOUS } from '../../../src/auth/principal.js';
 import { resolveConfig } from '../../../src/config/load.js';
+import type { UserFacingError } from '../../../src/errors.js';
 import { startAuthorizerServer, type AuthorizerServer } from '../../helpers/authorizer-server.js';
 
 let server: AuthorizerServer;
@@ -42,6 +43,7 @@ describe('the authorizer client', () => {
         roles: new Set(['member']),
         tenant: 'default',
         claims: { via: 'authorizer' },
+        credential: expect.stringMatching(/^authorizer:[\w-]{43}$/),
       },
     });
     // Only the configured headers (default: authorization) were sent.
@@ -66,11 +68,27 @@ describe('the authorizer client', () => {
     await expect(lost.identify({ authorization: 'Token x' })).rejects.toBeInstanceOf(AuthorizerUnavailable);
   });
 
-  it('does not cache when none of the cache-key headers is present', async () => {
-    const client = createAuthorizerClient(settings({ headers: ['authorization'], cacheKey: ['x-session'] }));
-    await client.identify({ authorization: 'Token erin' });
-    await client.identify({ authorization: 'Token erin' });
+  it('keys a decision on every header it sends', async () => {
+    const client = createAuthorizerClient(settings({ headers: ['authorization', 'x-tenant'] }));
+    const first = await client.identify({ authorization: 'Token erin', 'x-tenant': 'acme' });
+    const second = await client.identify({ authorization: 'Token erin', 'x-tenant': 'globex' });
     expect(asking('erin')).toHaveLength(2);
+    expect([first, second].map((decision) => decision.allow && decision.principal)).toMatchObject([
+      { tenant: 'acme' },
+      { tenant: 'globex' },
+    ]);
+  });
+
+  it('refuses a cacheKey that leaves out a header it sends, naming the field', () => {
+    let error: unknown;
+    try {
+      settings({ headers: ['authorization', 'x-tenant'], cacheKey: ['authorization'] });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect((error as UserFacingError).details).toEqual([
+      expect.stringMatching(/^auth\.authorizer\.cacheKey: must list every header in `headers` \(missing: x-tenant\)/),
+    ]);
   });
 
   it('only asks when one of its headers is present', () => {
@@ -90,6 +108,7 @@ describe('checkPolicies', () => {
       scopes: new Set(['s']),
       roles: new Set<string>(),
       claims: { sub: 'frank' },
+      credential: 'jwt:frank-token',
     } as const;
     const headers = { authorization: 'Token frank' };
     const answer = await checkPolicies(['allow-read', 'deny-write', 'allow-read'], principal, {
@@ -116,6 +135,21 @@ describe('checkPolicies', () => {
       checkPolicies(['allow-x'], ANONYMOUS, { authorizer, headers: { authorization: 'Token broken' } }),
     ).rejects.toMatchObject({
       extensions: { code: 'AUTHORIZER_UNAVAILABLE', http: { status: 503 } },
+    });
+  });
+
+  it('denies every policy it could not check, even with failOpen', async () => {
+    const authorizer = settings({ failOpen: true });
+    for (const token of ['broken', 'garbage', 'slow']) {
+      await expect(
+        checkPolicies(['allow-x', 'allow-y'], ANONYMOUS, {
+          authorizer,
+          headers: { authorization: `Token ${token}` },
+        }),
+      ).resolves.toEqual({ 'allow-x': false, 'allow-y': false });
+    }
+    await expect(checkPolicies(['allow-x'], ANONYMOUS, { authorizer, headers: {} })).resolves.toEqual({
+      'allow-x': false,
     });
   });
 

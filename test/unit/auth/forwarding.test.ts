@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headersForSubgraphs } from '../../../src/auth/forwarding.js';
+import { jwtCredential } from '../../../src/auth/jwt.js';
 import { ANONYMOUS, type AuthenticatedPrincipal } from '../../../src/auth/principal.js';
 import { resolveConfig } from '../../../src/config/load.js';
 
@@ -17,6 +18,7 @@ const alice: AuthenticatedPrincipal = {
   roles: new Set(['admin']),
   tenant: 'acme',
   claims: { sub: 'alice', email: 'alice@example.com', org: { id: 42 }, 'https://example.com/plan': 'pro' },
+  credential: jwtCredential('abc.def.ghi'),
 };
 
 const forwardClaims = [
@@ -60,6 +62,7 @@ describe('headersForSubgraphs', () => {
       claims: {},
       plan: 'gold',
       keyId: '0123456789abcdef',
+      credential: 'api-key:0123456789abcdef',
     };
     const settings = auth({
       forwardClaims: [
@@ -95,5 +98,17 @@ describe('headersForSubgraphs', () => {
       authorization: 'Bearer abc.def.ghi',
     });
     expect(headersForSubgraphs(ANONYMOUS, { headers: {} }, auth({ forwardToken: true }))).toEqual({});
+  });
+
+  it('never forwards a token that did not identify the caller', () => {
+    const jwt = { issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] };
+    const settings = auth({ jwt, forwardToken: true });
+    const forged = { headers: { authorization: 'Bearer forged.token.here' } };
+    // An anonymous caller's header, another scheme, a token beside an API key, a different token.
+    expect(headersForSubgraphs(ANONYMOUS, forged, settings)).toEqual({});
+    expect(headersForSubgraphs(ANONYMOUS, { headers: { authorization: 'JWT x.y.z' } }, settings)).toEqual({});
+    const byKey: AuthenticatedPrincipal = { ...alice, source: 'api-key', credential: 'api-key:k1' };
+    expect(headersForSubgraphs(byKey, forged, settings)).toEqual({});
+    expect(headersForSubgraphs(alice, forged, settings)).toEqual({});
   });
 });

@@ -90,6 +90,7 @@ export function user(
     scopes: new Set(options.scopes ?? []),
     roles: new Set(),
     claims: options.claims ?? {},
+    credential: `test:${options.subject ?? 'u1'}`,
   };
 }
 

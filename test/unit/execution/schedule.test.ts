@@ -19,7 +19,12 @@ function compiled(plan: ReturnType<typeof compilePlan>): CompiledPlan {
 
 describe('the wave scheduler', () => {
   it('runs the benchmark query in 4 waves and 6 requests (Apollo: 16 fetches)', () => {
-    const state = new SupergraphState(undefined as never, readBenchFile('supergraph.graphql'), 10, () => {});
+    const state = new SupergraphState(
+      undefined as never,
+      readBenchFile("supergraph.graphql"),
+      { maxBytes: 1 << 24 },
+      () => {},
+    );
     const plan = compiled(state.planFor('hash', 'TestQuery', parse(readBenchFile('query.graphql')), []));
     expect(plan.steps).toHaveLength(16);
     const schedule = scheduleFor(plan, () => false);
