@@ -3,14 +3,14 @@
 #   gateway:  docker run -p 4000:4000 IMAGE serve --config FILE --stage prod
 #   services: docker run --entrypoint node IMAGE dist/subgraphs/accounts/index.js   (PORT, HOST)
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     APOLLO_TELEMETRY_DISABLED=true
 WORKDIR /app

@@ -23,7 +23,7 @@ async function main() {
   const config = readConfig();
   assertSubgraphsBuilt();
   const contenders = contendersFor(config.contenders);
-  const { readBenchFile, sharedBenchDir, supergraphWithUrls } = await import(
+  const { benchWorkloadDir, readBenchFile, supergraphWithUrls } = await import(
     pathToFileURL(join(ROOT, 'dist/bench/subgraphs/workload.js')).href
   );
   const workload = makeWorkload(readBenchFile('query.graphql'), readBenchFile('expected.json'));
@@ -68,7 +68,7 @@ async function main() {
     const report = buildReport({
       startedAt,
       config,
-      sharedDir: sharedBenchDir(),
+      workloadDir: benchWorkloadDir(),
       contenders,
       summary,
       rounds,

@@ -97,6 +97,45 @@ for (const requirement of requirements) {
   }
 }
 
+// The store tests (test/helpers/postgres.ts) work in a schema of their own in this database.
+const postgresUrl = process.env.GATEHOUSE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+if (problems.length === 0) {
+  const problem = await ensureDatabase(postgresUrl);
+  if (problem !== undefined) problems.push(problem);
+}
+
+/** Connects as the tests will; creates the database when the server has no such one. */
+async function ensureDatabase(url) {
+  const { default: pg } = await import('pg');
+  const attempt = async (target) => {
+    const client = new pg.Client({ connectionString: target, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      return { client };
+    } catch (error) {
+      await client.end().catch(() => {});
+      return { error };
+    }
+  };
+  const first = await attempt(url);
+  if (first.client !== undefined) return void (await first.client.end());
+  if (first.error.code !== '3D000') return `PostgreSQL at ${url} refused the tests: ${first.error.message}`;
+  const database = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const second = await attempt(admin.toString());
+  if (second.client === undefined)
+    return `PostgreSQL has no database "${database}" and: ${second.error.message}`;
+  console.log(`Creating the PostgreSQL database ${database}…`);
+  try {
+    await second.client.query(`create database "${database.replaceAll('"', '""')}"`);
+  } catch (error) {
+    return `PostgreSQL has no database "${database}" and it could not be created: ${error.message}`;
+  } finally {
+    await second.client.end();
+  }
+}
+
 if (problems.length > 0) {
   console.error(`The tests need:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   process.exit(1);

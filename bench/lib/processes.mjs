@@ -59,6 +59,32 @@ export function startProcess(label, command, args, env) {
   return running;
 }
 
+/**
+ * Resolves with the first JSON line of `running`'s stdout that has `ready: true`; null if the process exits
+ * first, undefined after `timeoutMs`.
+ */
+export async function readyMessage(running, timeoutMs) {
+  let readyTimer;
+  const ready = await Promise.race([
+    new Promise((resolveReady) =>
+      running.onLine((line) => {
+        try {
+          const message = JSON.parse(line);
+          if (message && message.ready) resolveReady(message);
+        } catch {
+          // not the ready line
+        }
+      }),
+    ),
+    running.exited.then(() => null),
+    new Promise((resolveTimeout) => {
+      readyTimer = setTimeout(() => resolveTimeout(undefined), timeoutMs);
+    }),
+  ]);
+  clearTimeout(readyTimer);
+  return ready;
+}
+
 export function describeExit(info) {
   if (!info) return 'running';
   if (info.error) return `failed to start: ${info.error}`;

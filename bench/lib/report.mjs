@@ -15,11 +15,11 @@ const NOTES = [
   'The gateway is idle (subgraphs quiet for 500 ms) when the measured window starts.',
 ];
 
-export function buildReport({ startedAt, config, sharedDir, contenders, summary, rounds }) {
+export function buildReport({ startedAt, config, workloadDir, contenders, summary, rounds }) {
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    config: { ...config, clockTicksPerSecond: CLK_TCK, sharedDir, commonEnv: COMMON_ENV },
+    config: { ...config, clockTicksPerSecond: CLK_TCK, workloadDir, commonEnv: COMMON_ENV },
     machine: {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpRequest } from './http.mjs';
-import { describeExit, startProcess, stopProcess } from './processes.mjs';
+import { describeExit, readyMessage, startProcess, stopProcess } from './processes.mjs';
 import { fail, ROOT, sleep } from './util.mjs';
 
 const SUBGRAPHS_MAIN = 'dist/bench/subgraphs/main.js';
@@ -19,29 +19,6 @@ export function assertSubgraphsBuilt() {
 /** The sum of the per-subgraph request counts. */
 export function total(counts) {
   return Object.values(counts).reduce((sum, count) => sum + count, 0);
-}
-
-/** Resolves with the subgraphs' ready line, null if they exit first, undefined after the timeout. */
-async function readyMessage(running) {
-  let readyTimer;
-  const ready = await Promise.race([
-    new Promise((resolveReady) =>
-      running.onLine((line) => {
-        try {
-          const message = JSON.parse(line);
-          if (message && message.ready) resolveReady(message);
-        } catch {
-          // not the ready line
-        }
-      }),
-    ),
-    running.exited.then(() => null),
-    new Promise((resolveTimeout) => {
-      readyTimer = setTimeout(() => resolveTimeout(undefined), READY_TIMEOUT_MS);
-    }),
-  ]);
-  clearTimeout(readyTimer);
-  return ready;
 }
 
 /** GET or POST one of a subgraph's counter endpoints; anything but 200 fails the run. */
@@ -61,7 +38,7 @@ export async function startSubgraphs(config) {
     config.host,
     ...(config.subgraphResponseCache ? [] : ['--no-response-cache']),
   ]);
-  const ready = await readyMessage(running);
+  const ready = await readyMessage(running, READY_TIMEOUT_MS);
   if (!ready) {
     await stopProcess(running);
     fail(

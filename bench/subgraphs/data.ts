@@ -1,5 +1,6 @@
-// Data of the benchmark subgraphs (/work/shared/bench/README.md). The review bodies were extracted from
-// the shared expected.json; they are the published service's data, truncations included.
+// Data of the benchmark subgraphs: the public benchmark's services' data (bench/README.md). The review
+// bodies were extracted from the benchmark's expected response; they are the published service's data,
+// truncations included.
 
 export interface BenchUser {
   id: string;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -20,16 +20,18 @@ export function findRepoRoot(from: string = dirname(fileURLToPath(import.meta.ur
   }
 }
 
-/** The shared workload folder: $BENCH_SHARED_DIR, or `../shared/bench` from the repository root. */
-export function sharedBenchDir(): string {
-  const fromEnv = process.env['BENCH_SHARED_DIR'];
-  return fromEnv ? resolve(fromEnv) : resolve(findRepoRoot(), '..', 'shared', 'bench');
+/**
+ * The folder that holds the workload: `bench/` of the repository. `supergraph.graphql` and `query.graphql`
+ * are the public benchmark's files; `expected.json` is made by `node bench/generate-expected.mjs`.
+ */
+export function benchWorkloadDir(): string {
+  return join(findRepoRoot(), 'bench');
 }
 
 export type BenchWorkloadFile = 'supergraph.graphql' | 'query.graphql' | 'expected.json';
 
 export function readBenchFile(file: BenchWorkloadFile): string {
-  return readFileSync(join(sharedBenchDir(), file), 'utf8');
+  return readFileSync(join(benchWorkloadDir(), file), 'utf8');
 }
 
 const JOIN_GRAPH = /@join__graph\(\s*name:\s*"([^"]+)"\s*,\s*url:\s*"[^"]*"\s*\)/g;

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Store } from '../store/index.js';
-import type { ApiKeyRecord } from '../store/store.js';
+import type { ApiKeyRecord, Store } from '../store/index.js';
 import { CredentialRejected } from './auth-error.js';
 import type { AuthenticatedPrincipal } from './principal.js';
 import { TtlCache } from './ttl-cache.js';

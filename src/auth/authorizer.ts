@@ -41,12 +41,7 @@ const CACHE_BYTES = 16 * 1024 * 1024;
  * 503. With `failOpen` an identity question goes on as anonymous, and a policy question is denied.
  */
 export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBaseLogger): AuthorizerClient {
-  const decisions = new TtlCache<AuthorizerAnswer>(
-    CACHE_ENTRIES,
-    config.cacheTtlMs,
-    Date.now,
-    CACHE_BYTES,
-  );
+  const decisions = new TtlCache<AuthorizerAnswer>(CACHE_ENTRIES, config.cacheTtlMs, Date.now, CACHE_BYTES);
   const inFlight = new Map<string, Promise<AuthorizerAnswer>>();
 
   /**
@@ -56,7 +51,9 @@ export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBa
    */
   const ask = async (payload: AuthorizerPayload, credential: string | null) => {
     if (config.cacheTtlMs <= 0) return call(config, payload);
-    const cacheKey = createHash('sha256').update(JSON.stringify([credential, payload])).digest('base64url');
+    const cacheKey = createHash('sha256')
+      .update(JSON.stringify([credential, payload]))
+      .digest('base64url');
     const cached = decisions.get(cacheKey);
     if (cached !== undefined) return cached;
     let pending = inFlight.get(cacheKey);
@@ -119,18 +116,6 @@ export function createAuthorizerClient(config: AuthorizerConfig, log?: FastifyBa
   };
 }
 
-const clients = new WeakMap<AuthorizerConfig, AuthorizerClient>();
-
-/** One client (one cache) per configured authorizer, shared by identity and `@policy` checks. */
-export function authorizerFor(config: AuthorizerConfig, log?: FastifyBaseLogger): AuthorizerClient {
-  let client = clients.get(config);
-  if (client === undefined) {
-    client = createAuthorizerClient(config, log);
-    clients.set(config, client);
-  }
-  return client;
-}
-
 /**
  * For policies with `authorizer: true`: which of them the principal satisfies. The caller caches
  * the answer per request; across requests the authorizer's decision cache applies. When the
@@ -139,14 +124,10 @@ export function authorizerFor(config: AuthorizerConfig, log?: FastifyBaseLogger)
 export async function checkPolicies(
   policyNames: readonly string[],
   principal: Principal,
-  context: { authorizer: AuthorizerConfig; headers: IncomingHttpHeaders; log?: FastifyBaseLogger },
+  context: { authorizer: AuthorizerClient; headers: IncomingHttpHeaders },
 ): Promise<Record<string, boolean>> {
   try {
-    return await authorizerFor(context.authorizer, context.log).checkPolicies(
-      policyNames,
-      principal,
-      context.headers,
-    );
+    return await context.authorizer.checkPolicies(policyNames, principal, context.headers);
   } catch (error) {
     if (error instanceof AuthorizerUnavailable) throw authorizerUnavailableError();
     throw error;
@@ -155,15 +136,14 @@ export async function checkPolicies(
 
 /** {@link checkPolicies} in the shape of the authorization plugin's `policyEvaluator` option. */
 export function authorizerPolicyEvaluator(
-  authorizer: AuthorizerConfig,
-  log?: FastifyBaseLogger,
+  authorizer: AuthorizerClient,
 ): (
   policies: readonly string[],
   principal: Principal,
   context: { request: { headers: IncomingHttpHeaders } },
 ) => Promise<Record<string, boolean>> {
   return (policies, principal, { request }) =>
-    checkPolicies(policies, principal, { authorizer, headers: request.headers, ...(log ? { log } : {}) });
+    checkPolicies(policies, principal, { authorizer, headers: request.headers });
 }
 
 type AuthorizerPayload = {

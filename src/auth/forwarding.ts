@@ -5,33 +5,14 @@ import { jwtCredential, readToken } from './jwt.js';
 import type { Principal } from './principal.js';
 
 /**
- * The headers the gateway adds to every subgraph request for this caller: each
- * `auth.forwardClaims` entry the principal has a value for, and with `auth.forwardToken` the
- * verified JWT that identified the caller as `authorization` (never any other credential). Pure, so the transport can call it per fetch (or once per
- * request). Client-sent copies of the claim headers never get here: the identity hook strips them.
- *
- * A claim is a principal field (`subject`, `tenant`, `scopes`, `roles`, `plan`, `keyId`, `source`)
- * or else a claim of the token or authorizer answer (a dotted path reaches nested claims). Lists
- * are joined with spaces, objects sent as JSON; a value that is not printable ASCII is left out
- * rather than sent mangled.
+ * A principal's value for a forwarded claim, as header text: a principal field (`subject`,
+ * `tenant`, `scopes`, `roles`, `plan`, `keyId`, `source`) or else a claim of the token or authorizer
+ * answer (a dotted path reaches nested claims). Lists are joined with spaces, objects sent as JSON;
+ * a value that is not printable ASCII is left out rather than sent mangled. Undefined for an
+ * anonymous caller.
  */
-export function headersForSubgraphs(
-  principal: Principal | undefined,
-  request: { headers: IncomingHttpHeaders },
-  auth: AuthConfig,
-): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (principal?.kind === 'authenticated') {
-    for (const { claim, header } of auth.forwardClaims) {
-      const value = headerText(principalValue(principal, claim));
-      if (value !== undefined) headers[header] = value;
-    }
-  }
-  if (auth.forwardToken) {
-    const token = forwardedToken(principal, request.headers, auth);
-    if (token !== undefined) headers.authorization = token;
-  }
-  return headers;
+export function claimHeaderValue(principal: Principal | undefined, claim: string): string | undefined {
+  return principal?.kind === 'authenticated' ? headerText(principalValue(principal, claim)) : undefined;
 }
 
 function principalValue(principal: Extract<Principal, { kind: 'authenticated' }>, claim: string): unknown {
@@ -60,7 +41,7 @@ function principalValue(principal: Extract<Principal, { kind: 'authenticated' }>
  * cookie). Nothing for any other caller: a token beside an API key, an anonymous caller's header or
  * a scheme the gateway does not verify never reaches a subgraph, since it was never checked.
  */
-function forwardedToken(
+export function verifiedBearerToken(
   principal: Principal | undefined,
   headers: IncomingHttpHeaders,
   auth: AuthConfig,

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
 import type { AuthConfig } from '../config/auth-schema.js';
-import type { GatehouseConfig } from '../config/load.js';
 import { errorBody, errorCatalogue, UserFacingError, type ErrorCode } from '../errors.js';
-import { openStore, type Store } from '../store/index.js';
+import type { GatewayPlugin } from '../pipeline/plugin.js';
+import type { Store } from '../store/index.js';
 import { ApiKeys } from './api-keys.js';
 import {
   AuthorizerUnavailable,
@@ -13,7 +13,7 @@ import {
   unauthenticatedError,
   type HttpErrorExtension,
 } from './auth-error.js';
-import { authorizerFor, type AuthorizerClient } from './authorizer.js';
+import type { AuthorizerClient } from './authorizer.js';
 import { createJwtVerifier, readToken, type JwtVerifier } from './jwt.js';
 import { ANONYMOUS, type Principal } from './principal.js';
 
@@ -45,9 +45,13 @@ export function identityEnabled(auth: AuthConfig): boolean {
 export async function createIdentifier(
   auth: AuthConfig,
   store: Store | undefined,
+  authorizer: AuthorizerClient | undefined,
   log: FastifyBaseLogger,
 ): Promise<Identifier> {
   if (auth.apiKeys !== undefined && store === undefined) throw new Error('auth.apiKeys needs a store');
+  if (auth.authorizer !== undefined && authorizer === undefined) {
+    throw new Error('auth.authorizer needs its client');
+  }
   const apiKeys =
     auth.apiKeys && store
       ? { header: auth.apiKeys.header.toLowerCase(), keys: new ApiKeys(store) }
@@ -56,7 +60,6 @@ export async function createIdentifier(
     config: auth.jwt,
     verifier: await createJwtVerifier(auth.jwt, log),
   };
-  const authorizer: AuthorizerClient | undefined = auth.authorizer && authorizerFor(auth.authorizer, log);
   const requireAuthenticated = auth.require === 'authenticated';
 
   const resolve = async ({ headers }: IdentityRequest): Promise<Principal> => {
@@ -90,46 +93,45 @@ export async function createIdentifier(
   };
 }
 
-export interface RegisterIdentityOptions {
-  /** The store holding API keys; opened from `config.store` (and closed with the app) when absent. */
-  store?: Store;
+export interface IdentityResources {
+  /** The store holding API keys; needed with `auth.apiKeys`. */
+  store?: Store | undefined;
+  /** The external authorizer's client; needed with `auth.authorizer`. */
+  authorizer?: AuthorizerClient | undefined;
+  logger: FastifyBaseLogger;
 }
 
 /**
- * Installs the identity step on /graphql: a `preHandler` that strips client-sent copies of the
- * headers the gateway forwards claims in, then sets `request.principal` or answers 401/503.
- * Install it only when {@link identityEnabled} or claims are forwarded; otherwise it is not needed.
+ * Identity at the edge, after the body is read: strips client-sent copies of the headers the gateway
+ * forwards claims in, then sets `request.principal` or answers 401/503. In the plugin list only when
+ * {@link identityEnabled} or claims are forwarded.
  */
-export async function registerIdentity(
-  app: FastifyInstance,
-  config: GatehouseConfig,
-  options: RegisterIdentityOptions = {},
-): Promise<void> {
-  const { auth } = config;
-  const forged = [...new Set(auth.forwardClaims.map(({ header }) => header))];
+export async function useIdentity(
+  auth: AuthConfig,
+  resources: IdentityResources,
+  /** Headers the gateway fills from the principal: client-sent copies are removed. */
+  forged: readonly string[],
+): Promise<GatewayPlugin> {
   assertNoCredentialHeader(auth, forged);
-  let identify: Identifier | undefined;
-  if (identityEnabled(auth)) {
-    let store = options.store;
-    if (auth.apiKeys !== undefined && store === undefined) {
-      const opened = await openStore(config.store);
-      app.addHook('onClose', () => opened.close());
-      store = opened;
-    }
-    identify = await createIdentifier(auth, store, app.log);
-  }
-
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.url !== '/graphql') return;
-    for (const header of forged) delete request.headers[header];
-    if (identify === undefined) return;
-    try {
-      request.principal = await identify(request);
-    } catch (error) {
-      if (error instanceof GraphQLError) return sendGraphQLError(reply, error);
-      throw error;
-    }
-  });
+  const identify = identityEnabled(auth)
+    ? await createIdentifier(auth, resources.store, resources.authorizer, resources.logger)
+    : undefined;
+  return {
+    name: 'identity',
+    edge: {
+      async afterBody(request, reply) {
+        if (request.routeOptions.url !== '/graphql') return;
+        for (const header of forged) delete request.headers[header];
+        if (identify === undefined) return;
+        try {
+          request.principal = await identify(request);
+        } catch (error) {
+          if (error instanceof GraphQLError) return sendGraphQLError(reply, error);
+          throw error;
+        }
+      },
+    },
+  };
 }
 
 /** Answers with a refusal built by this module: its status, its headers, a GraphQL-shaped body. */

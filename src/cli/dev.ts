@@ -4,6 +4,7 @@ import type { RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import { packageRoot } from '../package-root.js';
 import { startGateway, type RunningGateway } from '../server/start.js';
 import { configFromFlags, type ServeFlags } from './config-options.js';
+import { tuneProcessFor } from './process-tuning.js';
 import { reportFailure, stopOnSignals } from './output.js';
 
 /** Starts the example services and a gateway over them, and stops all of it on Ctrl-C. */
@@ -22,6 +23,7 @@ export async function devCommand(flags: ServeFlags): Promise<void> {
     for (const example of exampleServices) {
       services.push(await example.start({ port: example.port, host: '127.0.0.1' }));
     }
+    await tuneProcessFor(config);
     gateway = await startGateway({ config });
   } catch (error) {
     await stopAll().catch(reportFailure);

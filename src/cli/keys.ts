@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { ApiKeys, type ApiKeySummary } from '../auth/api-keys.js';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
-import { DuplicateKeyName, openStore, type Store } from '../store/index.js';
+import { describeStore, DuplicateKeyName, openStore, type Store } from '../store/index.js';
 import { configFromFlags } from './config-options.js';
 import { runCommand } from './output.js';
 
@@ -21,7 +21,7 @@ interface CreateFlags extends StoreFlags {
 /** `gatehouse keys create|list|revoke`: API keys in the same store the gateway reads. */
 export function keysCommand(): Command {
   const keys = new Command('keys').description(
-    "Manage API keys in the gateway's store (store.sqlite): create, list, revoke.",
+    "Manage API keys in the gateway's store (store.sqlite or store.postgres): create, list, revoke.",
   );
   const withStoreOptions = (command: Command) =>
     command
@@ -71,7 +71,7 @@ async function createKey(flags: CreateFlags): Promise<void> {
       })
       .catch(asUserError);
     process.stdout.write(
-      `Created API key "${summary.name}" (id ${summary.id}) in ${config.store.sqlite}.\n` +
+      `Created API key "${summary.name}" (id ${summary.id}) in ${describeStore(config.store)}.\n` +
         `Copy it now, it is not shown again:\n\n  ${key}\n\n` +
         `Clients send it in the ${config.auth.apiKeys?.header ?? 'x-api-key'} header.\n`,
     );
@@ -134,7 +134,7 @@ async function loadConfig(flags: StoreFlags): Promise<GatehouseConfig> {
       error.message.startsWith('No configuration')
     ) {
       throw new UserFacingError(
-        'No configuration: pass --config FILE (the gateway config whose store.sqlite holds the keys), or run this where gatehouse.yaml is.',
+        'No configuration: pass --config FILE (the gateway config whose store holds the keys), or run this where gatehouse.yaml is.',
       );
     }
     throw error;

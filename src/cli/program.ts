@@ -36,7 +36,10 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port to listen on (default 4000)')
     .option('-H, --host <host>', 'interface to listen on (default 127.0.0.1)')
     .option('--stage <stage>', 'stage to run as: dev, test, prod, … (default: GATEHOUSE_STAGE, else dev)')
-    .option('-w, --workers <count>', 'worker processes sharing the port (default: the CPU count)')
+    .option(
+      '-w, --workers <count>',
+      'worker processes sharing the port (default: the CPU quota of the container, else the CPU count)',
+    )
     .action((flags) => runCommand(async () => (await import('./serve.js')).serveCommand(flags)));
 
   program

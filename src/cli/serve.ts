@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import { fork } from 'node:child_process';
-import { availableParallelism, constants } from 'node:os';
+import { constants } from 'node:os';
 import type { GatehouseConfig } from '../config/load.js';
+import { availableCpus } from '../server/available-cpus.js';
 import { workerExecArgv } from '../server/heap-flags.js';
 import { configFromFlags, type ServeFlags } from './config-options.js';
 import { stopOnSignals } from './output.js';
@@ -12,17 +13,24 @@ import { stopOnSignals } from './output.js';
 export async function serveCommand(flags: ServeFlags): Promise<void> {
   const config = await configFromFlags(flags);
   if (cluster.isWorker) {
-    const { runClusterWorker } = await import('../server/cluster.js');
-    runClusterWorker(config, (gateway) => stopOnSignals(() => gateway.close()));
+    const [{ runClusterWorker }, { tuneProcess }] = await Promise.all([
+      import('../server/cluster.js'),
+      import('./process-tuning.js'),
+    ]);
+    runClusterWorker(config, tuneProcess, (gateway) => stopOnSignals(() => gateway.close()));
     return;
   }
-  const workers = config.server.workers ?? availableParallelism();
+  const workers = config.server.workers ?? availableCpus();
   if (workers <= 1) {
     // Only the young generation's size needs a new process: start.ts limits the old one's growth.
     const execArgv = workerExecArgv(process.execArgv, process.env.NODE_OPTIONS);
     const added = execArgv.slice(process.execArgv.length);
     if (added.some((flag) => flag.startsWith('--max-semi-space-size'))) return serveInChildProcess(execArgv);
-    const { startGateway } = await import('../server/start.js');
+    const [{ startGateway }, { tuneProcessFor }] = await Promise.all([
+      import('../server/start.js'),
+      import('./process-tuning.js'),
+    ]);
+    await tuneProcessFor(config);
     const gateway = await startGateway({ config });
     stopOnSignals(() => gateway.close());
     // Started by serveInChildProcess: stop with the parent, whatever way it ends.

@@ -176,14 +176,62 @@ export const authSchema = z
     hideUnauthorizedInIntrospection: false,
   });
 
+const DEFAULT_SQLITE = '.gatehouse/gatehouse.db';
+
+/** Unquoted PostgreSQL identifiers only, so that the name goes into `search_path` as it is. */
+export const POSTGRES_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Where the gateway's own state lives: exactly one engine. */
+export type StoreConfig =
+  | { readonly sqlite: string; readonly postgres?: undefined; readonly postgresSchema?: undefined }
+  | { readonly postgres: string; readonly postgresSchema?: string; readonly sqlite?: undefined };
+
 export const storeSchema = z
   .strictObject({
     sqlite: z
       .string()
       .min(1)
-      .default('.gatehouse/gatehouse.db')
-      .describe('SQLite file for the embedded store, relative to the config file; `:memory:` for none.'),
+      .optional()
+      .describe(
+        'SQLite file for the embedded store (one host), relative to the config file; `:memory:` for none. The engine when `postgres` is not set.',
+      ),
+    postgres: z
+      .string()
+      .regex(/^postgres(?:ql)?:\/\/\S+$/, 'expected a postgres:// URL')
+      .optional()
+      .describe(
+        'PostgreSQL URL (`postgres://user:password@host:5432/db`) for a store every replica shares, e.g. `${env:GATEHOUSE_DATABASE_URL}`.',
+      ),
+    postgresSchema: z
+      .string()
+      .regex(POSTGRES_SCHEMA_PATTERN, 'expected a lower-case schema name (letters, digits, _)')
+      .optional()
+      .describe(
+        "Schema for the store's tables, created when missing; default: the connection's search_path.",
+      ),
   })
-  .default({ sqlite: '.gatehouse/gatehouse.db' });
+  .transform((store, context): StoreConfig => {
+    if (store.postgres === undefined) {
+      if (store.postgresSchema !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['postgresSchema'],
+          message: 'only applies with store.postgres',
+        });
+      }
+      return { sqlite: store.sqlite ?? DEFAULT_SQLITE };
+    }
+    if (store.sqlite !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: 'set either sqlite or postgres, not both',
+      });
+    }
+    return {
+      postgres: store.postgres,
+      ...(store.postgresSchema === undefined ? {} : { postgresSchema: store.postgresSchema }),
+    };
+  })
+  .default({ sqlite: DEFAULT_SQLITE });
 
 export type AuthConfig = z.output<typeof authSchema>;

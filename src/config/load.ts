@@ -98,10 +98,10 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
       subgraph.schema === undefined ? subgraph : { ...subgraph, schema: absolute(baseDir, subgraph.schema) },
     ),
     auth: resolveAuthPaths(baseDir, parsed.auth),
-    store: {
-      ...parsed.store,
-      sqlite: parsed.store.sqlite === ':memory:' ? ':memory:' : absolute(baseDir, parsed.store.sqlite),
-    },
+    store:
+      parsed.store.sqlite === undefined || parsed.store.sqlite === ':memory:'
+        ? parsed.store
+        : { sqlite: absolute(baseDir, parsed.store.sqlite) },
   }) as GatehouseConfig;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authSchema, storeSchema } from './auth-schema.js';
 import { connectorsSchema } from './connectors-schema.js';
+import { headersSchema } from './headers-schema.js';
 import { boolean, integer } from './primitives.js';
 
 /**
@@ -37,9 +38,7 @@ export const subgraphConfigSchema = z
       .describe('Time allowed for one request to this subgraph. Defaults to `transport.timeoutMs`.'),
     maxResponseBytes: integer(1)
       .optional()
-      .describe(
-        'Largest response body read from this subgraph. Defaults to `transport.maxResponseBytes`.',
-      ),
+      .describe('Largest response body read from this subgraph. Defaults to `transport.maxResponseBytes`.'),
   })
   .superRefine((subgraph, ctx) => {
     if (subgraph.type === 'graphql' && subgraph.url === undefined) {
@@ -80,7 +79,7 @@ const serverSchema = z
     workers: integer(1, 256)
       .optional()
       .describe(
-        'Worker processes sharing the port (node:cluster). Defaults to 1 for `gatehouse dev` and to the CPU count for `gatehouse serve`.',
+        'Worker processes sharing the port (node:cluster). Defaults to 1 for `gatehouse dev`; for `gatehouse serve`, to the CPU quota of its container (cgroup v2 or v1, rounded up), else the CPU count.',
       ),
   })
   .default({
@@ -92,6 +91,28 @@ const serverSchema = z
     connectionTimeoutMs: 120_000,
     keepAliveTimeoutMs: 72_000,
   });
+
+const corsSchema = z.strictObject({
+  origins: z
+    .array(
+      z
+        .string()
+        .regex(/^(\*|https?:\/\/[^/\s]+)$/, 'expected an origin such as https://app.example.com, or "*"'),
+    )
+    .min(1)
+    .describe(
+      'Origins allowed to call the gateway from a browser, e.g. `https://app.example.com`; `*` for any.',
+    ),
+  credentials: boolean()
+    .default(false)
+    .describe('Allow cookies and `authorization` on cross-origin requests (not with `*`).'),
+  allowedHeaders: z
+    .array(z.string())
+    .default(['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'])
+    .describe('Request headers a browser may send cross-origin.'),
+  exposedHeaders: z.array(z.string()).default([]).describe('Response headers a browser may read.'),
+  maxAgeSec: integer(0).default(600).describe('How long a browser may cache a preflight answer.'),
+});
 
 const transportSchema = z
   .strictObject({
@@ -156,9 +177,26 @@ export const configSchema = z
       .describe('The subgraphs to compose at start-up. Use this or `supergraph`, not both.'),
     transport: transportSchema.describe('How the gateway talks to subgraphs.'),
     execution: executionSchema.describe('How query plans are executed.'),
+    headers: headersSchema.describe(
+      'Header rules for subgraph calls (GraphQL and REST connectors): propagate, insert, remove.',
+    ),
     connectors: connectorsSchema.describe(
       'REST connectors: subgraphs whose schema maps REST endpoints with `@source` and `@connect`.',
     ),
+    cors: corsSchema
+      .optional()
+      .superRefine((cors, ctx) => {
+        if (cors?.credentials && cors.origins.includes('*')) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['origins'],
+            message: 'with `credentials: true` list the origins: browsers refuse credentials with "*"',
+          });
+        }
+      })
+      .describe(
+        'Cross-origin requests from browsers (CORS). Off unless set; the sandbox, served by the gateway itself, needs none.',
+      ),
     introspection: boolean()
       .optional()
       .describe('Answer introspection queries. Defaults to on in every stage except `prod`.'),

@@ -73,6 +73,8 @@ export class ConnectorSubgraph {
     variables: Readonly<Record<string, unknown>> | undefined,
     operationName: string | undefined,
     state: ConnectorRequestState,
+    /** The headers the gateway's header rules give this call (claims, the verified token). */
+    forwarded: Readonly<Record<string, string>>,
   ): Promise<FormattedExecutionResult> {
     let document: DocumentNode;
     try {
@@ -85,7 +87,8 @@ export class ConnectorSubgraph {
       document,
       variableValues: variables,
       operationName,
-      contextValue: state,
+      // Batches and de-duplication stay shared per client request; the headers are this call's.
+      contextValue: { ...state, forwarded },
     });
     return {
       ...(result.data === undefined ? {} : { data: result.data }),

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { GatehouseContext } from '../gateway/context.js';
+import type { GatehouseContext } from '../request-context.js';
 import type { CompiledConnector } from './compile.js';
 import type { ConnectorResponse } from './http-client.js';
 
@@ -14,7 +14,7 @@ export interface ConnectorRequestState {
    * tokens, `authorization` here is the verified token or nothing, as for GraphQL subgraphs.
    */
   headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Headers the gateway adds to every call for this caller (claims, the verified token). */
+  /** Headers the gateway's header rules add to this call (claims, the verified token). */
   forwarded: Readonly<Record<string, string>>;
   /** `$request`: as on Apollo Router, each header is a list of values (`$request.headers.x->first`). */
   request: { headers: Readonly<Record<string, string[]>> };
@@ -22,36 +22,34 @@ export interface ConnectorRequestState {
 
 const states = new WeakMap<object, ConnectorRequestState>();
 
-/** The headers every subgraph call of a request gets from the gateway; undefined when none are. */
-export type ForwardedHeaders = (context: GatehouseContext) => Record<string, string> | undefined;
-
 /**
  * The state of the client request a subgraph call belongs to. The gateway passes the same context
- * object to every call of one request, so state is kept per context object.
+ * object to every call of one request, so state is kept per context object. With `verifiedToken`
+ * (the gateway forwards tokens), `authorization` in the client headers a connector reads is the token
+ * the gateway verified, or nothing, as for GraphQL subgraphs.
  */
 export function requestStateFor(
   context: unknown,
-  forwardedHeaders?: ForwardedHeaders,
-  forwardsToken = false,
+  verifiedToken?: { authorization: string | undefined },
 ): ConnectorRequestState {
   const key = typeof context === 'object' && context !== null ? context : undefined;
   const existing = key ? states.get(key) : undefined;
   if (existing) return existing;
   const request = (key as Partial<GatehouseContext> | undefined)?.request;
-  const forwarded = (request && forwardedHeaders?.({ request })) ?? {};
   let headers: Readonly<Record<string, string | string[] | undefined>> = request?.headers ?? {};
-  if (forwardsToken) {
-    // Only a token the gateway verified may reach a REST service, whichever way a connector reads it.
+  if (verifiedToken !== undefined) {
     const { authorization: _unverified, ...rest } = headers;
     headers =
-      forwarded.authorization === undefined ? rest : { ...rest, authorization: forwarded.authorization };
+      verifiedToken.authorization === undefined
+        ? rest
+        : { ...rest, authorization: verifiedToken.authorization };
   }
   const state: ConnectorRequestState = {
     inflight: new Map(),
     loaders: new Map(),
     context: callerContext(request, headers),
     headers,
-    forwarded,
+    forwarded: {},
     request: { headers: headerLists(headers) },
   };
   if (key) states.set(key, state);

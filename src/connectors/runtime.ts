@@ -1,14 +1,12 @@
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { compileConnectorGraph } from './compile.js';
 import { ConnectorHttpClient } from './http-client.js';
 import { ConnectorSubgraph } from './local-subgraph.js';
-import { requestStateFor, type ConnectorRequestState, type ForwardedHeaders } from './request-state.js';
+import type { SubgraphResponse, SubgraphTransport } from '../execution/subgraph-call.js';
+import { requestStateFor } from './request-state.js';
 import { extractConnectors } from './supergraph.js';
-
-type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 /**
  * The REST connector subgraphs of the served supergraph. `prepare` takes them out of each supergraph
@@ -21,8 +19,6 @@ export class ConnectorRuntime {
   constructor(
     private readonly config: GatehouseConfig,
     private readonly logger: FastifyBaseLogger,
-    /** The caller's claims and verified token, sent to REST services as to every subgraph. */
-    private readonly forwardedHeaders?: ForwardedHeaders,
   ) {
     this.http = new ConnectorHttpClient(config.connectors.connectionsPerOrigin);
   }
@@ -64,13 +60,9 @@ export class ConnectorRuntime {
   }
 
   /** The in-process transport of a connector subgraph; undefined for other subgraphs. */
-  dataSource(name: string): ConnectorDataSource | undefined {
+  transport(name: string): ConnectorTransport | undefined {
     const subgraph = this.subgraphs.get(name);
-    return subgraph
-      ? new ConnectorDataSource(subgraph, (context) =>
-          requestStateFor(context, this.forwardedHeaders, this.config.auth.forwardToken),
-        )
-      : undefined;
+    return subgraph ? new ConnectorTransport(subgraph, this.config.auth.forwardToken) : undefined;
   }
 
   async close(): Promise<void> {
@@ -79,40 +71,28 @@ export class ConnectorRuntime {
 }
 
 /** Runs the gateway's subgraph operations on a connector subgraph, in process. */
-export class ConnectorDataSource implements GraphQLDataSource {
+export class ConnectorTransport implements SubgraphTransport {
   constructor(
     private readonly subgraph: ConnectorSubgraph,
-    private readonly stateFor: (context: unknown) => ConnectorRequestState,
+    private readonly forwardsToken: boolean,
   ) {}
 
-  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
-    const context = 'context' in options ? options.context : undefined;
-    return (await this.subgraph.execute(
-      request.query ?? '',
-      request.variables,
-      request.operationName ?? undefined,
-      this.stateFor(context),
-    )) as GatewayGraphQLResponse;
-  }
-
-  /** The body is the JSON the executor would send over HTTP; the headers are added per request instead. */
-  async fetchRaw(
-    body: string,
-    _headers?: Record<string, string>,
-    context?: unknown,
-  ): Promise<GatewayGraphQLResponse> {
+  /** The body is the JSON a GraphQL subgraph would get over HTTP. */
+  async send({
+    body,
+    headers,
+    context,
+  }: Parameters<SubgraphTransport['send']>[0]): Promise<SubgraphResponse> {
     const { query, variables, operationName } = JSON.parse(body) as {
       query: string;
       variables?: Record<string, unknown>;
       operationName?: string;
     };
-    return (await this.subgraph.execute(
-      query,
-      variables,
-      operationName,
-      this.stateFor(context),
-    )) as GatewayGraphQLResponse;
+    const state = requestStateFor(
+      context,
+      this.forwardsToken ? { authorization: headers.authorization } : undefined,
+    );
+    return (await this.subgraph.execute(query, variables, operationName, state, headers)) as SubgraphResponse;
   }
 
   async close(): Promise<void> {}

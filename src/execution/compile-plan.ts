@@ -38,6 +38,8 @@ export interface FetchStep {
   readonly variableUsages: readonly string[];
   /** Parsed without locations, which would keep every token of the text. */
   readonly document: DocumentNode;
+  /** How many nodes the document has: what it weighs (plan-bytes.ts). */
+  readonly documentNodes: number;
   /** Root response keys when the operation can be merged with others into one request. */
   readonly rootKeys: readonly string[] | undefined;
 }
@@ -188,9 +190,11 @@ function compileFetch(
   if (typeof outputRewrites === 'string') throw new Unsupported(outputRewrites);
   const document = parse(node.operation, { noLocation: true });
   // The subgraph answers with these keys; they are merged into the data as they come.
+  let documentNodes = 0;
   visit(document, {
-    Field(field) {
-      keys.add((field.alias ?? field.name).value);
+    enter(node) {
+      documentNodes++;
+      if (node.kind === Kind.FIELD) keys.add((node.alias ?? node.name).value);
     },
   });
   const requires = node.requires ? compileRequires(node.requires, facts, keys) : undefined;
@@ -211,6 +215,7 @@ function compileFetch(
     signature: signatureOf(document, node.operation),
     variableUsages,
     document,
+    documentNodes,
     rootKeys: mergeableRootKeys(document),
   };
   context.steps.push(step);

@@ -1,7 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getVariableValues, GraphQLError } from 'graphql';
-import type { GatehouseContext } from '../gateway/context.js';
 import type { CompiledPlan } from './compile-plan.js';
 import { ByteAllowance } from './plan-bytes.js';
 import { runSchedule, type RawSubgraphSource } from './run-plan.js';
@@ -29,8 +28,6 @@ export interface GatehouseExecutionOptions {
    * executor, which formats the plan.
    */
   exposeQueryPlans: boolean;
-  /** Headers for every subgraph request made for a client request (forwarded claims), if any. */
-  subgraphHeaders?: ((context: GatehouseContext) => Record<string, string> | undefined) | undefined;
 }
 
 const NO_CONDITIONS: readonly boolean[] = [];
@@ -79,7 +76,10 @@ export class GatehouseExecution {
   readonly execute: GatewayExecutor = async (requestContext) => {
     const state = this.state;
     const { request } = requestContext;
-    if (!state || (this.options.exposeQueryPlans && request.http?.headers.get('Apollo-Query-Plan-Experimental'))) {
+    if (
+      !state ||
+      (this.options.exposeQueryPlans && request.http?.headers.get('Apollo-Query-Plan-Experimental'))
+    ) {
       return this.options.apolloExecutor(requestContext);
     }
     const plan = state.planFor(
@@ -99,8 +99,7 @@ export class GatehouseExecution {
     const schedule = shapeConditions ? scheduleOf(plan, variables) : undefined;
     // A condition variable that is not a boolean makes Apollo fail in its own way.
     if (!shapeConditions || !schedule) return this.options.apolloExecutor(requestContext);
-    const headers = this.options.subgraphHeaders?.(requestContext.context as GatehouseContext);
-    return this.run(state, plan, schedule, variables, shapeConditions, headers, requestContext.context);
+    return this.run(state, plan, schedule, variables, shapeConditions, requestContext.context);
   };
 
   private async run(
@@ -109,10 +108,9 @@ export class GatehouseExecution {
     schedule: Schedule,
     variables: Readonly<Record<string, unknown>>,
     conditions: readonly boolean[],
-    headers: Record<string, string> | undefined,
     context: unknown,
   ): Promise<GatewayExecutionResult> {
-    const { data, errors } = await runSchedule(schedule, variables, this.options.source, headers, context);
+    const { data, errors } = await runSchedule(schedule, variables, this.options.source, context);
     let shaped;
     try {
       shaped = shapeResponse(plan.shape, state.facts, data, conditions);

@@ -4,36 +4,44 @@ import type { CompiledPlan, FetchStep } from './compile-plan.js';
  * What a compiled plan keeps on the heap, estimated from counts read off it once, when it is compiled,
  * so that the plan cache can be bounded by bytes (lru-cache.ts). Nothing here runs on a cache hit.
  *
- * The coefficients were calibrated with `node --expose-gc bench/plan-memory.mjs` (Node 20, x64): it
- * compiles distinct operations of 10 to 8,000 aliased fields, flat, with arguments and variables, on
- * entities and in nested fragments, runs each once (so that its schedule, merged queries and generated
- * shaping code exist), and compares `heapUsed` after a full GC with the estimate. The estimate is
- * above what was measured for every shape, by at most about 1.5×; see `PLAN_BYTES` below.
+ * Calibration: `node --expose-gc bench/plan-memory.mjs` (after `npm run build:ts`; Node 20, x64)
+ * runs distinct operations of 8 to 8,000 fields in nine shapes (aliases of one field, with variables,
+ * on entities, nested, one fetch per alias, named fragments, long string arguments, long response
+ * keys, @include/@skip) once each, and compares the heap they keep (`heapUsed` after a full GC,
+ * before and after) with the estimate. An upper envelope fitted to those 37 rows (linear programming:
+ * smallest estimate that is above every row) gave about 10 KB per plan, 750 bytes per selection,
+ * 6 per character of response keys, 3.2 KB per fetch, 2 per character of fetch text, 67 per node of
+ * the parsed fetches, 240 per root key and 2 per character of retained text; `PLAN_BYTES` is that
+ * with about 25% to spare. Measured: an operation of 8,000 aliases (about 127 KB of text) keeps
+ * 8.7 MiB (13.2 MiB on entities, 12.1 MiB with a variable in each field); the benchmark's query
+ * 126 KiB. Without the allowance, the estimate is 1.25 to 1.6 times what was measured for operations
+ * of 100 fields and more, up to 4 times for the smallest (whose estimate is mostly `base`).
  */
 
 /** Bytes per unit of each count; see the calibration above. */
 const PLAN_BYTES = {
-  /** The compiled plan, its tree, its response shape's types and the cache entry. */
-  base: 4096,
-  /**
-   * A selection of the response shape, and its share of the generated shaping code (a leaf is about
-   * 450 characters of source, plus its bytecode).
-   */
-  perSelection: 1100,
-  /** A response key is written about six times into the generated code. */
-  perKeyChar: 12,
-  /** Fetch operation text: the string, its JSON, its signature and its parsed document. */
-  perFetchChar: 24,
+  /** The compiled plan, its tree, the shaping code's function objects and the cache entry. */
+  base: 12_288,
+  /** A selection of the response shape and its share of the generated shaping code. */
+  perSelection: 960,
+  /** A response key is written several times into the generated code. */
+  perKeyChar: 8,
   /** A fetch step, with its requires, rewrites and request pieces. */
-  perStep: 1024,
-  /** A root key of a fetch: in the step's list and in the aliases of each call that sends it. */
-  perRootKey: 96,
-  /** A variable definition kept to validate variables (with the text it points into). */
+  perStep: 4096,
+  /** Fetch operation text: the string, its JSON and its signature. */
+  perFetchChar: 4,
+  /** A node of a fetch's parsed document. */
+  perDocumentNode: 84,
+  /** A root key of a fetch: in the step's list, and in the aliases of the call that sends it. */
+  perRootKey: 300,
+  /** A character of the client's operation text, which variable definitions point into. */
+  perRetainedChar: 2,
+  /** A variable definition kept to validate variables. */
   perVariable: 512,
 } as const;
 
 /** What one schedule may weigh, besides the root keys it aliases. */
-const SCHEDULE_BYTES = { base: 512, perStep: 512, perVariable: 64 } as const;
+const SCHEDULE_BYTES = { base: 512, perStep: 512, perVariable: 64, perRootKey: 96 } as const;
 
 /** Schedules an allowance makes room for, at most: more combinations of conditions start over. */
 const SCHEDULE_SLOTS = 8;
@@ -70,7 +78,7 @@ export function scheduleBytesBound(steps: readonly FetchStep[]): number {
   let bytes = SCHEDULE_BYTES.base;
   for (const step of steps) {
     bytes += SCHEDULE_BYTES.perStep + SCHEDULE_BYTES.perVariable * step.variableUsages.length;
-    bytes += PLAN_BYTES.perRootKey * (step.rootKeys?.length ?? 0);
+    bytes += SCHEDULE_BYTES.perRootKey * (step.rootKeys?.length ?? 0);
   }
   return bytes;
 }
@@ -106,11 +114,12 @@ export function estimatePlanBytes(plan: CompiledPlan, retainedChars: number): nu
     PLAN_BYTES.perSelection * shape.selectionCount +
     PLAN_BYTES.perKeyChar * shape.keyChars +
     PLAN_BYTES.perVariable * plan.variableDefinitions.length +
-    retainedChars +
+    PLAN_BYTES.perRetainedChar * retainedChars +
     plan.scheduleBytes +
     plan.lazy.limit;
   for (const step of steps) {
     bytes += PLAN_BYTES.perStep + PLAN_BYTES.perFetchChar * step.operation.length;
+    bytes += PLAN_BYTES.perDocumentNode * step.documentNodes;
     bytes += PLAN_BYTES.perRootKey * (step.rootKeys?.length ?? 0);
   }
   return bytes;

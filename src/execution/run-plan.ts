@@ -10,8 +10,8 @@ type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 /** What execution needs of a subgraph's transport: send a JSON body, get a parsed GraphQL response. */
 export interface RawSubgraphSource {
-  /** `context` is the client request's, for sources that run in process (REST connectors). */
-  fetchRaw(body: string, headers?: Record<string, string>, context?: unknown): Promise<SubgraphResponse>;
+  /** `context` is the client request's, which the subgraph-call hooks and connectors read. */
+  fetchRaw(body: string, context?: unknown): Promise<SubgraphResponse>;
 }
 
 export interface PlanResult {
@@ -31,10 +31,9 @@ export async function runSchedule(
   schedule: Schedule,
   variables: Readonly<Record<string, unknown>>,
   sources: (serviceName: string) => RawSubgraphSource | undefined,
-  headers?: Record<string, string>,
   context?: unknown,
 ): Promise<PlanResult> {
-  const run = new PlanRun(variables, sources, headers, context);
+  const run = new PlanRun(variables, sources, context);
   for (const wave of schedule.waves) {
     const runs: CallRun[] = [];
     const entitiesByPath = new Map<string, JsonObject[]>();
@@ -80,8 +79,6 @@ class PlanRun {
   constructor(
     private readonly variables: Readonly<Record<string, unknown>>,
     private readonly sources: (serviceName: string) => RawSubgraphSource | undefined,
-    /** Added to every subgraph request of this client request. */
-    private readonly headers: Record<string, string> | undefined,
     private readonly context: unknown,
   ) {}
 
@@ -97,11 +94,7 @@ class PlanRun {
     if (runs.length === 0) return;
     const outcomes = await Promise.allSettled(
       runs.map((callRun) =>
-        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(
-          callRun.body,
-          this.headers,
-          this.context,
-        ),
+        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(callRun.body, this.context),
       ),
     );
     let retries: CallRun[] | undefined;

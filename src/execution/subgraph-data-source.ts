@@ -1,10 +1,10 @@
-import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Pool, type Dispatcher } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../gateway/compose.js';
-import type { GatehouseContext } from '../gateway/context.js';
 import { declaresMoreThan } from '../read-limited.js';
+import type { SubgraphTransport } from './subgraph-call.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -15,18 +15,14 @@ export interface SubgraphTransportOptions {
   connections: number;
   /** Largest response body read; a longer one is cut off and becomes SUBGRAPH_RESPONSE_TOO_LARGE. */
   maxResponseBytes: number;
-  /**
-   * Headers added to the requests made for one client request, from its context (for example the
-   * caller's claims); undefined for none. Not called for health checks, which have no caller.
-   */
-  headersFor?: ((context: GatehouseContext) => Record<string, string> | undefined) | undefined;
 }
 
 /**
- * Sends subgraph requests over a keep-alive undici pool. Failures become GraphQL errors that name
- * the subgraph but never its URL, so the gateway can still answer with the other subgraphs' data.
+ * The transport of a GraphQL subgraph: requests over a keep-alive undici pool. Failures become
+ * GraphQL errors that name the subgraph but never its URL, so the gateway can still answer with the
+ * other subgraphs' data.
  */
-export class SubgraphDataSource implements GraphQLDataSource {
+export class HttpSubgraphTransport implements SubgraphTransport {
   private readonly pool: Pool;
   private readonly path: string;
 
@@ -47,27 +43,14 @@ export class SubgraphDataSource implements GraphQLDataSource {
     });
   }
 
-  async process(options: GraphQLDataSourceProcessOptions): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
-    const context = 'context' in options ? (options.context as Partial<GatehouseContext>) : undefined;
-    const headers =
-      this.options.headersFor && context?.request
-        ? this.options.headersFor(context as GatehouseContext)
-        : undefined;
-    return this.fetchRaw(
-      JSON.stringify({
-        query: request.query,
-        operationName: request.operationName,
-        variables: request.variables,
-      }),
-      headers,
-    );
+  send(call: { body: string; headers: Record<string, string> }): Promise<GatewayGraphQLResponse> {
+    return this.fetchRaw(call.body, call.headers);
   }
 
   /**
    * Sends a GraphQL request body that is already JSON (`{"query":…,"variables":…}`), so that callers
    * which build bodies from cached, pre-serialised pieces need not build an object first. Failures are
-   * mapped exactly as for `process`. The response is read by a bare dispatch handler: no stream, no
+   * mapped the same way. The response is read by a bare dispatch handler: no stream, no
    * AbortSignal, one buffer per response.
    */
   fetchRaw(body: string, headers?: Record<string, string>): Promise<GatewayGraphQLResponse> {
@@ -176,7 +159,7 @@ class RawExchange implements Dispatcher.DispatchHandler {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly source: SubgraphDataSource,
+    private readonly source: HttpSubgraphTransport,
     private readonly resolve: (response: GatewayGraphQLResponse) => void,
     private readonly reject: (error: GraphQLError) => void,
   ) {

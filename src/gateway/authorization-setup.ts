@@ -1,33 +1,28 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyBaseLogger } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import type { AuthorizerClient } from '../auth/authorizer.js';
 import { authorizerPolicyEvaluator } from '../auth/authorizer.js';
-import type { GatehouseConfig } from '../config/load.js';
+import type { AuthConfig } from '../config/auth-schema.js';
+import type { GatewayPlugin } from '../pipeline/plugin.js';
 import { SupergraphRules, useAuthorization } from './authorization/index.js';
-import type { GatehouseContext } from './context.js';
-
-export interface AuthorizationSetup {
-  /** The SDL the stock loader accepts (security links stripped); its rules are kept for `bind`. */
-  prepare(supergraphSdl: string): string;
-  /** Ties the rules to the API schema the gateway built, on every load or hot reload. */
-  bind(loaded: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }): void;
-  plugin: ApolloServerPlugin<GatehouseContext>;
-}
 
 /**
- * Enforcement of @authenticated, @requiresScopes and @policy. Always installed: a hot reload can
- * bring secured fields in, and without any rules it costs one lookup per request.
+ * Enforcement of @authenticated, @requiresScopes and @policy. Always in the plugin list: a hot
+ * reload can bring secured fields in, and without any rules it costs one lookup per request. The
+ * stock supergraph loader refuses the security features, so their links are taken out of each
+ * supergraph before it loads, and the rules kept for the API schema the gateway builds from it.
  */
-export function setUpAuthorization(config: GatehouseConfig, logger: FastifyBaseLogger): AuthorizationSetup {
+export function useFieldAuthorization(
+  auth: AuthConfig,
+  authorizer: AuthorizerClient | undefined,
+): GatewayPlugin {
   const rules = new SupergraphRules();
-  const { authorizer } = config.auth;
   return {
-    prepare: (sdl) => rules.prepare(sdl),
-    bind: (loaded) => rules.bind(loaded),
-    plugin: useAuthorization({
+    name: 'authorization',
+    prepareSupergraph: (sdl) => rules.prepare(sdl),
+    supergraphChanged: (loaded) => rules.bind(loaded),
+    operation: useAuthorization({
       rules: (schema) => rules.rulesFor(schema),
-      auth: config.auth,
-      policyEvaluator: authorizer ? authorizerPolicyEvaluator(authorizer, logger) : undefined,
+      auth,
+      policyEvaluator: authorizer ? authorizerPolicyEvaluator(authorizer) : undefined,
     }),
   };
 }

@@ -1,15 +1,15 @@
 import { ApolloGateway, type SupergraphSdlUpdateFunction } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { FastifyBaseLogger } from 'fastify';
-import { headersForSubgraphs } from '../auth/forwarding.js';
 import type { GatehouseConfig } from '../config/load.js';
-import { ConnectorRuntime, type ConnectorDataSource } from '../connectors/runtime.js';
+import { ConnectorRuntime } from '../connectors/runtime.js';
 import { GatehouseExecution } from '../execution/executor.js';
-import { SubgraphDataSource } from '../execution/subgraph-data-source.js';
-import { setUpAuthorization } from './authorization-setup.js';
-import type { GatehouseContext } from './context.js';
+import { SubgraphSource, type SubgraphCallHook } from '../execution/subgraph-call.js';
+import { HttpSubgraphTransport } from '../execution/subgraph-data-source.js';
+import type { GatewayPlugin } from '../pipeline/plugin.js';
+import type { GatehouseContext } from '../request-context.js';
 import { formatClientError } from './format-error.js';
-import { gatehousePlugins } from './plugins.js';
 
 export interface GraphQLRuntime {
   apollo: ApolloServer<GatehouseContext>;
@@ -18,23 +18,40 @@ export interface GraphQLRuntime {
   stop(): Promise<void>;
 }
 
-export async function startGraphQLRuntime(
-  config: GatehouseConfig,
-  supergraphSdl: string,
-  logger: FastifyBaseLogger,
-): Promise<GraphQLRuntime> {
-  // The gateway otherwise reports usage metrics to Apollo's servers.
-  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const dataSources: (SubgraphDataSource | ConnectorDataSource)[] = [];
-  // The current data source of each subgraph; the gateway builds a new one when a URL changes.
-  const sourcesByName = new Map<string, SubgraphDataSource | ConnectorDataSource>();
-  const headersFor = subgraphHeaders(config);
-  const connectors = new ConnectorRuntime(config, logger, headersFor);
-  const prepare = (sdl: string) => authorization.prepare(connectors.prepare(sdl));
-  const timeouts = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph.timeoutMs]));
-  const sizeLimits = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph.maxResponseBytes]));
+export interface GraphQLRuntimeOptions {
+  config: GatehouseConfig;
+  supergraphSdl: string;
+  logger: FastifyBaseLogger;
+  /** The assembled plugin list: its operation, subgraph-call and supergraph hooks are installed here. */
+  plugins: readonly GatewayPlugin[];
+}
+
+/**
+ * Apollo Server over Apollo Gateway, with Gatehouse's executor in place of Apollo's (unless
+ * `execution.engine: apollo`). The plugins' operation hooks become Apollo Server plugins, their
+ * subgraph-call hooks wrap every subgraph's transport (HTTP or REST connector), and their supergraph
+ * hooks see every supergraph before and after it loads.
+ */
+export async function startGraphQLRuntime({
+  config,
+  supergraphSdl,
+  logger,
+  plugins,
+}: GraphQLRuntimeOptions): Promise<GraphQLRuntime> {
+  const sources: SubgraphSource[] = [];
+  // The current source of each subgraph; the gateway builds a new one when a URL changes.
+  const sourcesByName = new Map<string, SubgraphSource>();
+  const callHooks = plugins.flatMap((plugin): SubgraphCallHook[] =>
+    plugin.subgraphCall ? [plugin.subgraphCall] : [],
+  );
+  const connectors = new ConnectorRuntime(config, logger);
+  const prepare = (sdl: string) =>
+    plugins.reduce(
+      (prepared, plugin) => plugin.prepareSupergraph?.(prepared) ?? prepared,
+      connectors.prepare(sdl),
+    );
+  const subgraphSettings = new Map(config.subgraphs.map((subgraph) => [subgraph.name, subgraph]));
   let update: SupergraphSdlUpdateFunction | undefined;
-  const authorization = setUpAuthorization(config, logger);
   const gateway = new ApolloGateway({
     logger,
     // Apollo decides by NODE_ENV; plans name subgraphs and internal operations, so the stage decides.
@@ -47,36 +64,42 @@ export async function startGraphQLRuntime(
     },
     buildService({ name, url }) {
       if (!url) throw new Error(`Subgraph "${name}" has no URL in the supergraph`);
-      const source =
-        connectors.dataSource(name) ??
-        new SubgraphDataSource(name, url, {
-          timeoutMs: timeouts.get(name) ?? config.transport.timeoutMs,
-          maxResponseBytes: sizeLimits.get(name) ?? config.transport.maxResponseBytes,
+      const settings = subgraphSettings.get(name);
+      const transport =
+        connectors.transport(name) ??
+        new HttpSubgraphTransport(name, url, {
+          timeoutMs: settings?.timeoutMs ?? config.transport.timeoutMs,
+          maxResponseBytes: settings?.maxResponseBytes ?? config.transport.maxResponseBytes,
           connections: config.transport.connectionsPerSubgraph,
-          headersFor,
         });
-      dataSources.push(source);
+      const source = new SubgraphSource(name, transport, callHooks);
+      sources.push(source);
       sourcesByName.set(name, source);
       return source;
     },
   });
-  gateway.onSchemaLoadOrUpdate((loaded) => authorization.bind(loaded));
-  if (config.execution.engine === 'gatehouse') {
-    useGatehouseExecution(gateway, config, sourcesByName, headersFor, logger);
+  for (const plugin of plugins) {
+    if (plugin.supergraphChanged)
+      gateway.onSchemaLoadOrUpdate((loaded) => plugin.supergraphChanged?.(loaded));
   }
+  if (config.execution.engine === 'gatehouse') useGatehouseExecution(gateway, config, sourcesByName, logger);
   // Suggestions name schema members: not for clients who may not see the schema, or all of it.
   const hideSuggestions = !config.introspection || config.auth.hideUnauthorizedInIntrospection;
   const apollo = new ApolloServer<GatehouseContext>({
     gateway,
     logger,
     introspection: config.introspection,
-    // CSRF prevention happens at the HTTP edge (server/csrf.ts), with the gateway's own error code.
+    // CSRF prevention happens at the HTTP edge (edge/csrf.ts), with the gateway's own error code.
     csrfPrevention: false,
     // Shutdown is ours: drain HTTP first, then stop Apollo (see server/start.ts).
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatClientError(formatted, error, logger, hideSuggestions),
-    plugins: gatehousePlugins(authorization.plugin),
+    plugins: [
+      // Apollo's default landing page loads from a CDN; the gateway serves its own sandbox.
+      ApolloServerPluginLandingPageDisabled(),
+      ...plugins.flatMap((plugin) => (plugin.operation ? [plugin.operation] : [])),
+    ],
   });
   await apollo.start();
   return {
@@ -87,7 +110,7 @@ export async function startGraphQLRuntime(
     },
     async stop() {
       await apollo.stop();
-      await Promise.all(dataSources.map((source) => source.close()));
+      await Promise.all(sources.map((source) => source.close()));
       await connectors.close();
     },
   };
@@ -102,8 +125,7 @@ export async function startGraphQLRuntime(
 function useGatehouseExecution(
   gateway: ApolloGateway,
   config: GatehouseConfig,
-  sources: ReadonlyMap<string, SubgraphDataSource | ConnectorDataSource>,
-  subgraphHeaders: SubgraphHeaders | undefined,
+  sources: ReadonlyMap<string, SubgraphSource>,
   logger: FastifyBaseLogger,
 ): void {
   const execution = new GatehouseExecution({
@@ -118,17 +140,7 @@ function useGatehouseExecution(
       ),
     onApolloPlan: (reason) => logger.debug({ reason }, "a query plan runs on Apollo's executor"),
     exposeQueryPlans: config.exposeQueryPlans,
-    subgraphHeaders,
   });
   gateway.onSchemaLoadOrUpdate(execution.onSchemaLoadOrUpdate);
   gateway.executor = execution.execute;
-}
-
-type SubgraphHeaders = (context: GatehouseContext) => Record<string, string> | undefined;
-
-/** The caller's claims (and token) forwarded to subgraphs; not installed when nothing is forwarded. */
-function subgraphHeaders(config: GatehouseConfig): SubgraphHeaders | undefined {
-  const { auth } = config;
-  if (auth.forwardClaims.length === 0 && !auth.forwardToken) return undefined;
-  return ({ request }) => headersForSubgraphs(request.principal, request, auth);
 }

@@ -6,10 +6,9 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { identityEnabled, registerIdentity } from '../auth/identify.js';
 import type { GatehouseConfig } from '../config/load.js';
-import { errorBody, httpStatusOf, type ErrorCode } from '../errors.js';
-import { isPossibleCsrf } from './csrf.js';
+import { sendError } from '../edge/reply.js';
+import type { GatewayPlugin } from '../pipeline/plugin.js';
 import { assertNever, type ServerState } from './lifecycle.js';
 import { defaultUiDir, registerSandbox } from './sandbox.js';
 
@@ -17,18 +16,22 @@ export interface AppOptions {
   config: GatehouseConfig;
   logger: FastifyBaseLogger;
   state: () => ServerState;
+  /** The assembled plugin list; the app installs their edge hooks and routes. */
+  plugins: readonly GatewayPlugin[];
   uiDir?: string;
 }
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message?: string): FastifyReply {
-  return reply.code(httpStatusOf(code)).type('application/json').send(errorBody(code, message));
-}
-
 /** The HTTP edge: limits, content types, health, readiness, the GraphQL route and the sandbox. */
-export async function buildApp({ config, logger, state, uiDir }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  logger,
+  state,
+  plugins,
+  uiDir,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
-    // One access-log line per request is written below, with the GraphQL operation in it.
+    // The access-log plugin writes one line per request, with the GraphQL operation in it.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
@@ -39,33 +42,9 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND'));
 
-  // Both hooks take a callback rather than returning a promise: they run on every request.
-  app.addHook('onResponse', (request, reply, done) => {
-    const query = request.url.indexOf('?');
-    request.log.info(
-      {
-        method: request.method,
-        path: query < 0 ? request.url : request.url.slice(0, query),
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-        operationName: request.operationName ?? requestedOperationName(request),
-      },
-      'request',
-    );
-    done();
-  });
-
-  // While draining, answered connections close so that shutdown need not wait for keep-alive
-  // clients to go idle.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    const { phase } = state();
-    if (phase === 'draining' || phase === 'stopped') reply.header('connection', 'close');
-    done(null, payload);
-  });
-
-  // Who is calling, before anything else runs on /graphql; not installed when auth is off.
-  if (identityEnabled(config.auth) || config.auth.forwardClaims.length > 0)
-    await registerIdentity(app, config);
+  // The plugins' edge hooks and routes, in list order: identity runs after the edge checks, and
+  // traffic and security after identity.
+  for (const plugin of plugins) await installEdge(app, plugin);
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
@@ -84,7 +63,6 @@ export async function buildApp({ config, logger, state, uiDir }: AppOptions): Pr
       const current = state();
       switch (current.phase) {
         case 'serving': {
-          if (isPossibleCsrf(request)) return sendError(reply, 'CSRF_PREVENTED');
           if (!hasQuery(request)) return sendError(reply, 'MISSING_QUERY');
           return current.handle(request, reply);
         }
@@ -133,6 +111,16 @@ function connectionLimits(server: GatehouseConfig['server']) {
   };
 }
 
+/** Adds a plugin's edge hooks, then its routes and Fastify plugins. */
+async function installEdge(app: FastifyInstance, { edge, register }: GatewayPlugin): Promise<void> {
+  if (edge?.onRequest) app.addHook('onRequest', edge.onRequest);
+  if (edge?.beforeBody) app.addHook('preParsing', edge.beforeBody);
+  if (edge?.afterBody) app.addHook('preHandler', edge.afterBody);
+  if (edge?.onSend) app.addHook('onSend', edge.onSend);
+  if (edge?.onResponse) app.addHook('onResponse', edge.onResponse);
+  await register?.(app);
+}
+
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = error.statusCode ?? 500;
   if (status === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE');
@@ -155,11 +143,4 @@ function hasQuery(request: FastifyRequest): boolean {
   if (typeof params.query === 'string' && params.query.trim() !== '') return true;
   // Persisted queries carry a hash instead of the text.
   return params.extensions !== undefined;
-}
-
-function requestedOperationName(request: FastifyRequest): string | undefined {
-  const params = (request.method === 'GET' ? request.query : request.body) as
-    Record<string, unknown> | undefined;
-  const name = params?.operationName;
-  return typeof name === 'string' ? name : undefined;
 }

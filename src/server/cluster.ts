@@ -97,13 +97,18 @@ export function startCluster(options: ClusterOptions): RunningCluster {
   };
 }
 
-/** In a worker: waits for the primary's supergraph, serves it, and reports back. */
+/**
+ * In a worker: waits for the primary's supergraph, readies the process for it (`prepareProcess`,
+ * from the command that owns the process), serves it, and reports back.
+ */
 export function runClusterWorker(
   config: GatehouseConfig,
+  prepareProcess: (supergraphSdl: string) => void,
   onStarted: (gateway: RunningGateway) => void,
 ): void {
   process.once('message', (message: PrimaryMessage) => {
     if (message.type !== 'gatehouse:start') return;
+    prepareProcess(message.supergraphSdl);
     startGateway({ config, supergraphSdl: message.supergraphSdl }).then(
       (gateway) => {
         onStarted(gateway);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { GatehouseContext } from '../gateway/context.js';
+import type { GatehouseContext } from '../request-context.js';
 import type { GraphQLHandler } from './lifecycle.js';
 
 /**

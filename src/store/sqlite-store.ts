@@ -1,14 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Selectable } from 'kysely';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { UserFacingError } from '../errors.js';
-import { migrationProvider, type ApiKeysTable, type StoreDatabase } from './migrations.js';
-import { DuplicateKeyName, type ApiKeyRecord, type ApiKeyRepository, type Store } from './store.js';
+import { migrationProvider, type StoreDatabase } from './migrations.js';
+import { SqlApiKeys } from './sql-api-keys.js';
+import type { Store } from './store.js';
 
 /**
  * The embedded store: one SQLite file (or `:memory:`), shared by the gateway's workers and the
- * `gatehouse keys` commands. WAL lets readers and the occasional writer work at the same time.
+ * `gatehouse keys` commands on one host. WAL lets readers and the occasional writer work at the
+ * same time.
  */
 export async function openSqliteStore(path: string): Promise<Store> {
   let database: Database.Database;
@@ -28,89 +30,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
   }
   return {
     kind: 'sqlite',
-    apiKeys: new SqlApiKeys(db),
+    apiKeys: new SqlApiKeys(db, isUniqueViolation),
     close: () => db.destroy(),
   };
-}
-
-class SqlApiKeys implements ApiKeyRepository {
-  constructor(private readonly db: Kysely<StoreDatabase>) {}
-
-  async insert(record: ApiKeyRecord): Promise<void> {
-    try {
-      await this.db
-        .insertInto('api_keys')
-        .values({
-          id: record.id,
-          name: record.name,
-          hash: record.hash,
-          scopes: JSON.stringify(record.scopes),
-          plan: record.plan ?? null,
-          created_at: record.createdAt.toISOString(),
-          expires_at: record.expiresAt?.toISOString() ?? null,
-          revoked_at: record.revokedAt?.toISOString() ?? null,
-        })
-        .execute();
-    } catch (error) {
-      if (isUniqueViolation(error) && (await this.findActiveByName(record.name)) !== undefined) {
-        throw new DuplicateKeyName(record.name);
-      }
-      throw error;
-    }
-  }
-
-  async findById(id: string): Promise<ApiKeyRecord | undefined> {
-    const row = await this.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toRecord(row);
-  }
-
-  async findActiveByName(name: string): Promise<ApiKeyRecord | undefined> {
-    const row = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('name', '=', name)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return row && toRecord(row);
-  }
-
-  async list(): Promise<ApiKeyRecord[]> {
-    const rows = await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .orderBy('created_at')
-      .orderBy('name')
-      .execute();
-    return rows.map(toRecord);
-  }
-
-  async revoke(id: string, at: Date): Promise<boolean> {
-    const result = await this.db
-      .updateTable('api_keys')
-      .set({ revoked_at: at.toISOString() })
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
-  }
-}
-
-function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    hash: row.hash,
-    scopes: parseScopes(row.scopes),
-    plan: row.plan ?? undefined,
-    createdAt: new Date(row.created_at),
-    expiresAt: row.expires_at === null ? undefined : new Date(row.expires_at),
-    revokedAt: row.revoked_at === null ? undefined : new Date(row.revoked_at),
-  };
-}
-
-function parseScopes(text: string): string[] {
-  const value: unknown = JSON.parse(text);
-  return Array.isArray(value) ? value.filter((scope): scope is string => typeof scope === 'string') : [];
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -10,6 +10,7 @@ import { printSubgraphSchema, buildSubgraphSchema } from '@apollo/subgraph';
 import { writeFileSync } from 'node:fs';
 import { runCli, startCli } from '../helpers/cli.js';
 import { postGraphQL } from '../helpers/gateway.js';
+import { availableCpus } from '../../src/server/available-cpus.js';
 
 function childPids(pid: number): number[] {
   try {
@@ -95,6 +96,20 @@ describe('gatehouse serve --workers', () => {
       expect(await cli.stop('SIGTERM')).toBe(0);
     }
     expect(childPids(pid)).toEqual([]);
+  });
+
+  it('starts as many workers as the CPU quota allows when --workers is not given', async () => {
+    const expected = availableCpus();
+    const cli = startCli(['serve', '--supergraph', supergraph, '--port', '0', '--stage', 'prod']);
+    try {
+      const url = await cli.waitFor(/http:\/\/127\.0\.0\.1:\d+\/graphql/);
+      expect(cli.output().stdout).toContain(`${expected} ${expected === 1 ? 'worker' : 'workers'})`);
+      expect((await postGraphQL(url, { query: '{ me { id } }' })).body).toEqual({
+        data: { me: { id: '1' } },
+      });
+    } finally {
+      expect(await cli.stop('SIGTERM')).toBe(0);
+    }
   });
 
   it('composes once in the primary: a bad supergraph exits 1 before any worker starts', async () => {

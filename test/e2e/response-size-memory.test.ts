@@ -128,7 +128,6 @@ describe('gatehouse serve against a backend that streams 300 MB', () => {
     const streamed = streams[started];
     expect(streamed, 'the backend was asked').toBeDefined();
     const sent = await within((streamed as StreamedAnswer).done, 5_000, 'the backend to be cut off');
-    console.log('MEASURE', hugeQuery, 'rssBefore MiB', (before / MIB).toFixed(1), 'peak growth MiB', (growth / MIB).toFixed(1), 'backend wrote MiB', (sent.bytesWritten / MIB).toFixed(1), 'completed', sent.completed);
     return { response, body: response.body as GraphQLBody, growth, sent };
   }
 

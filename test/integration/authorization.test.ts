@@ -11,8 +11,8 @@ import {
   type PolicyEvaluator,
 } from '../../src/gateway/authorization/index.js';
 import { composeSupergraph } from '../../src/gateway/compose.js';
-import type { GatehouseContext } from '../../src/gateway/context.js';
-import { gatehousePlugins } from '../../src/gateway/plugins.js';
+import type { GatehouseContext } from '../../src/request-context.js';
+import { useOperationResolution, useSubgraphFailureStatus } from '../../src/gateway/plugins.js';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import { postGraphQL, type GraphQLHttpResponse } from '../helpers/gateway.js';
 import { recordingProxy, type RecordingProxy } from './authorization/recording-proxy.js';
@@ -74,13 +74,16 @@ beforeAll(async () => {
   apollo = new ApolloServer<GatehouseContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    plugins: gatehousePlugins(
+    // The operation layer of the gateway's plugin list, in its order.
+    plugins: [
+      useOperationResolution().operation,
       useAuthorization({
         rules: (schema) => rules.rulesFor(schema),
         auth: config.auth,
         policyEvaluator: evaluator,
       }),
-    ),
+      useSubgraphFailureStatus().operation,
+    ].filter((plugin) => plugin !== undefined),
   });
   await apollo.start();
   app = Fastify();

@@ -27,13 +27,19 @@ describe('configuration', () => {
       port: 4000,
       bodyLimitBytes: 1_048_576,
       shutdownTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      connectionTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 72_000,
     });
     expect(dev.introspection).toBe(true);
     expect(dev.sandbox).toBe(true);
+    expect(dev.exposeQueryPlans).toBe(true);
     const prod = resolveConfig({}, { env: { GATEHOUSE_STAGE: 'prod' } });
     expect(prod.stage).toBe('prod');
     expect(prod.introspection).toBe(false);
     expect(prod.sandbox).toBe(false);
+    expect(prod.exposeQueryPlans).toBe(false);
+    expect(resolveConfig({}, { env: { GATEHOUSE_STAGE: 'test' } }).exposeQueryPlans).toBe(false);
     expect(Object.isFrozen(prod.server)).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,8 @@ const gatewayNames = (s: Services) =>
   );
 
 const configs = new Map<string, GatehouseConfig>(); // filled by beforeAll
+/** Each gateway's config file, as written (before `${env:…}` is replaced). */
+const configFiles = new Map<string, { path: string; text: string }>(); // filled by beforeAll
 /** The port a service listens on inside its container. */
 const listenPort = (s: Services, name: string) =>
   configs.get(name)?.server.port ?? Number(envOf(s[name]).PORT);
@@ -121,6 +123,23 @@ function subgraphProblems(s: Services): string[] {
   );
 }
 
+/** The variables the code reads itself (`process.env.GATEHOUSE_DEBUG`, `env.GATEHOUSE_STAGE`). */
+const readByCode = new Set(
+  readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .flatMap((file) => [...read(`src/${file}`).matchAll(/\benv\.(GATEHOUSE_\w+)/g)].map(([, name]) => name)),
+);
+
+/** GATEHOUSE_* variables given to a gateway that neither its config file nor the code reads. */
+function unreadEnvProblems(s: Services): string[] {
+  return [...configFiles].flatMap(([gateway, { path, text }]) =>
+    Object.keys(envOf(s[gateway]))
+      .filter((name) => name.startsWith('GATEHOUSE_'))
+      .filter((name) => !text.includes(`\${env:${name}`) && !readByCode.has(name))
+      .map((name) => `${gateway} is given ${name}, which neither ${path} nor the code reads`),
+  );
+}
+
 /** The servers of the upstream nginx proxies to must be the gateway services, on their ports. */
 function nginxProblems(s: Services, conf: string): string[] {
   const text = conf.replace(/#.*$/gm, '');
@@ -136,7 +155,9 @@ beforeAll(async () => {
   for (const name of gatewayNames(services)) {
     const argv = argvOf(services[name] ?? {});
     const options = { stage: flagValue(argv, '--stage'), env: envOf(services[name]) };
-    configs.set(name, await loadConfigFile(join(root, flagValue(argv, '--config') ?? 'none'), options));
+    const path = flagValue(argv, '--config') ?? 'none';
+    configs.set(name, await loadConfigFile(join(root, path), options));
+    configFiles.set(name, { path, text: read(path) });
   }
 });
 
@@ -214,17 +235,20 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     }
   });
 
-  it('provides redis and postgres, and points the gateways at them', () => {
-    expect(services.redis?.image).toMatch(/^redis:/);
+  it("keeps the gateways' API keys in the postgres service, so both replicas share them", () => {
     expect(services.postgres?.image).toMatch(/^postgres:/);
-    for (const name of configs.keys()) {
-      const env = envOf(services[name]);
-      expect(new URL(env.GATEHOUSE_REDIS_URL ?? 'unset:').host).toBe('redis:6379');
-      const database = new URL(env.GATEHOUSE_DATABASE_URL ?? 'unset:');
-      expect(`${database.protocol}//${database.host}${database.pathname}`).toBe(
+    for (const [name, config] of configs) {
+      expect(config.auth.apiKeys, name).toBeDefined();
+      const database = new URL(config.store.postgres ?? 'unset:');
+      expect(`${database.protocol}//${database.host}${database.pathname}`, name).toBe(
         `postgres://postgres:5432/${envOf(services.postgres).POSTGRES_DB ?? 'postgres'}`,
       );
+      expect(services[name]?.depends_on?.postgres?.condition, name).toBe('service_healthy');
     }
+  });
+
+  it('gives the gateways only GATEHOUSE_* variables that their config or the code reads', () => {
+    expect(unreadEnvProblems(services)).toEqual([]);
   });
 
   it('builds the image in stages and runs it as a non-root user', () => {
@@ -270,6 +294,13 @@ describe('the checks catch mistakes', () => {
         'gateway-2: inventory is at inventory:4004, but inventory has PORT=4009',
       ],
     );
+  });
+
+  it('a variable that nothing reads', () => {
+    const environment = { ...envOf(services['gateway-2']), GATEHOUSE_REDIS_URL: 'redis://redis:6379' };
+    expect(unreadEnvProblems(broken('gateway-2', { environment }))).toEqual([
+      'gateway-2 is given GATEHOUSE_REDIS_URL, which neither deploy/gatehouse.compose.yaml nor the code reads',
+    ]);
   });
 
   it('an nginx upstream that is not a gateway', () => {

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import type { AuthConfig } from '../../config/auth-schema.js';
-import type { GatehouseContext } from '../context.js';
+import type { GatehouseContext } from '../../request-context.js';
 import { policyNames, type Alternatives, type Requirement } from './requirements.js';
 
 export type PolicyConfig = AuthConfig['policies'][string];

@@ -14,7 +14,7 @@ import {
 import { ANONYMOUS, type Principal } from '../../auth/principal.js';
 import type { AuthConfig } from '../../config/auth-schema.js';
 import { gatehouseError } from '../../errors.js';
-import type { GatehouseContext } from '../context.js';
+import type { GatehouseContext } from '../../request-context.js';
 import { createDecider, type PolicyEvaluator } from './decide.js';
 import { filterOperation } from './filter-operation.js';
 import { visibleIntrospection } from './introspection.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY_CACHE_TTL_MS, ApiKeys, hashKey } from '../../../src/auth/api-keys.js';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { openStore, type Store, type StoreConfig } from '../../../src/store/index.js';
+import { testSchema, withClient, type TestSchema } from '../../helpers/postgres.js';
 
 const KEY = /^gh_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$/;
 
@@ -13,17 +14,36 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const stores: [string, () => string][] = [
-  ['SQLite in memory', () => ':memory:'],
-  ['SQLite file', () => join(dir, 'nested', 'dir', 'gatehouse.db')],
+/** A store configuration for one test, and what to clean up after it. */
+interface StoreCase {
+  config: StoreConfig;
+  cleanup?: () => Promise<void>;
+}
+
+const stores: [string, () => StoreCase][] = [
+  ['SQLite in memory', () => ({ config: { sqlite: ':memory:' } })],
+  ['SQLite file', () => ({ config: { sqlite: join(dir, 'nested', 'dir', 'gatehouse.db') } })],
+  [
+    'PostgreSQL',
+    () => {
+      const schema = testSchema();
+      return { config: schema.store, cleanup: schema.drop };
+    },
+  ],
 ];
 
-describe.each(stores)('API keys in %s', (_name, path) => {
+describe.each(stores)('API keys in %s', (_name, storeCase) => {
   let store: Store;
+  let cleanup: (() => Promise<void>) | undefined;
   beforeEach(async () => {
-    store = await openStore({ sqlite: path() });
+    const { config, cleanup: drop } = storeCase();
+    cleanup = drop;
+    store = await openStore(config);
   });
-  afterEach(() => store.close());
+  afterEach(async () => {
+    await store?.close();
+    await cleanup?.();
+  });
 
   it('creates a key shown once, stored only as its hash', async () => {
     const keys = new ApiKeys(store);
@@ -142,5 +162,42 @@ describe('the SQLite store', () => {
     await expect(openStore({ sqlite: join(dir, 'a-file', 'gatehouse.db') })).rejects.toThrow(
       /Cannot open the store .*a-file/,
     );
+  });
+});
+
+describe('the PostgreSQL store', () => {
+  let schema: TestSchema;
+  beforeEach(() => {
+    schema = testSchema();
+  });
+  afterEach(() => schema.drop());
+
+  it('migrates a fresh schema once when replicas open it together, and keeps its tables there', async () => {
+    const [first, second] = await Promise.all([openStore(schema.store), openStore(schema.store)]);
+    try {
+      const { key } = await new ApiKeys(first).create({ name: 'shared' });
+      await expect(new ApiKeys(second).verify(key)).resolves.toMatchObject({ subject: 'shared' });
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+    const tables = await withClient(async (client) => {
+      const result = await client.query<{ table_name: string }>(
+        'select table_name from information_schema.tables where table_schema = $1 order by table_name',
+        [schema.name],
+      );
+      return result.rows.map((row) => row.table_name);
+    });
+    expect(tables).toEqual(['api_keys', 'kysely_migration', 'kysely_migration_lock']);
+    const reopened = await openStore(schema.store);
+    await expect(reopened.apiKeys.list()).resolves.toHaveLength(1);
+    await reopened.close();
+  });
+
+  it('says which server it cannot reach, without the password', async () => {
+    const failure = openStore({ postgres: 'postgres://gatehouse:s3cret@127.0.0.1:1/test' });
+    await expect(failure).rejects.toThrow(
+      /^Cannot connect to the store postgres:\/\/gatehouse:\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+    );
+    await expect(failure).rejects.not.toThrow(/s3cret/);
   });
 });

@@ -100,7 +100,7 @@ describe('the authorizer client', () => {
 
 describe('checkPolicies', () => {
   it('asks for the named policies with the principal, and caches the answer', async () => {
-    const authorizer = settings();
+    const authorizer = createAuthorizerClient(settings());
     const principal = {
       kind: 'authenticated',
       source: 'jwt',
@@ -127,7 +127,7 @@ describe('checkPolicies', () => {
   });
 
   it('grants nothing when the authorizer denies, and throws when it fails closed', async () => {
-    const authorizer = settings();
+    const authorizer = createAuthorizerClient(settings());
     await expect(
       checkPolicies(['allow-x'], ANONYMOUS, { authorizer, headers: { authorization: 'Token denied' } }),
     ).resolves.toEqual({ 'allow-x': false });
@@ -139,7 +139,7 @@ describe('checkPolicies', () => {
   });
 
   it('denies every policy it could not check, even with failOpen', async () => {
-    const authorizer = settings({ failOpen: true });
+    const authorizer = createAuthorizerClient(settings({ failOpen: true }));
     for (const token of ['broken', 'garbage', 'slow']) {
       await expect(
         checkPolicies(['allow-x', 'allow-y'], ANONYMOUS, {
@@ -154,7 +154,7 @@ describe('checkPolicies', () => {
   });
 
   it('fits the authorization plugin as its policy evaluator', async () => {
-    const evaluate = authorizerPolicyEvaluator(settings());
+    const evaluate = authorizerPolicyEvaluator(createAuthorizerClient(settings()));
     const answer = await evaluate(['allow-a', 'b'], ANONYMOUS, {
       request: { headers: { authorization: 'Token gina' } },
     });

@@ -2,8 +2,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiKeys } from '../../../src/auth/api-keys.js';
-import { createIdentifier, identityEnabled, registerIdentity } from '../../../src/auth/identify.js';
+import { createIdentifier, identityEnabled, useIdentity } from '../../../src/auth/identify.js';
 import { resolveConfig } from '../../../src/config/load.js';
+import { createResources } from '../../../src/pipeline/resources.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { createSigningKey, signHs256 } from '../../helpers/jwt.js';
 
@@ -19,10 +20,21 @@ function config(auth: Record<string, unknown>) {
   return resolveConfig({ auth, store: { sqlite: ':memory:' } }, { env: {} });
 }
 
+/** The identity plugin as the gateway assembles it, for this auth config. */
+function identityPlugin(auth: Record<string, unknown>, store?: Store) {
+  const settings = config(auth).auth;
+  return useIdentity(
+    settings,
+    { store, logger: log },
+    settings.forwardClaims.map(({ header }) => header),
+  );
+}
+
 /** A Fastify app with the identity hook and routes that echo what the handler sees. */
 async function appWith(auth: Record<string, unknown>, store?: Store): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: log });
-  await registerIdentity(app, config(auth), store ? { store } : {});
+  const { edge } = await identityPlugin(auth, store);
+  if (edge?.afterBody) app.addHook('preHandler', edge.afterBody);
   const echo = async (request: { headers: object; principal?: unknown }) => ({
     headers: request.headers,
     principal: request.principal ?? null,
@@ -112,8 +124,11 @@ describe('the identity hook', () => {
     expect(refused.headers['www-authenticate']).toBeUndefined();
   });
 
-  it('opens the configured store itself when none is given, and closes it with the app', async () => {
-    const app = await appWith({ apiKeys: { header: 'X-Key' } });
+  it('checks API keys in the store the composition root opened from the config', async () => {
+    const auth = { apiKeys: { header: 'X-Key' } };
+    const resources = await createResources(config(auth), pino({ level: 'silent' }));
+    cleanups.push(() => resources.dispose());
+    const app = await appWith(auth, resources.store);
     const response = await app.inject({
       method: 'POST',
       url: '/graphql',
@@ -125,15 +140,10 @@ describe('the identity hook', () => {
   });
 
   it('refuses to start when a forwarded-claim header is also a credential header', async () => {
-    const app = Fastify({ loggerInstance: log });
-    cleanups.push(() => app.close());
     await expect(
-      registerIdentity(
-        app,
-        config({ apiKeys: {}, forwardClaims: [{ claim: 'subject', header: 'x-api-key' }] }),
-        {
-          store: await memoryStore(),
-        },
+      identityPlugin(
+        { apiKeys: {}, forwardClaims: [{ claim: 'subject', header: 'x-api-key' }] },
+        await memoryStore(),
       ),
     ).rejects.toThrow(/x-api-key/);
   });
@@ -157,6 +167,7 @@ describe('createIdentifier', () => {
       config({ apiKeys: {}, jwt: { issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] } })
         .auth,
       store,
+      undefined,
       log,
     );
     const token = signHs256(SECRET, {}, { issuer: 'hs' });
@@ -190,7 +201,7 @@ describe('createIdentifier', () => {
       { write: (line: string) => lines.push(line) },
     );
     const auth = config({ jwt: { issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] } }).auth;
-    const identify = await createIdentifier(auth, undefined, debugLog);
+    const identify = await createIdentifier(auth, undefined, undefined, debugLog);
     const token = signHs256(`${SECRET}x`, {}, { issuer: 'hs' });
     await expect(identify({ headers: { authorization: `Bearer ${token}` }, log: debugLog })).rejects.toThrow(
       'invalid token signature',
@@ -204,6 +215,6 @@ describe('createIdentifier', () => {
     const auth = config({
       jwt: { issuers: [{ issuer: 'pem', algorithms: ['RS256'], publicKey: ec.publicPem }] },
     }).auth;
-    await expect(createIdentifier(auth, undefined, log)).rejects.toThrow(/cannot verify RS256/);
+    await expect(createIdentifier(auth, undefined, undefined, log)).rejects.toThrow(/cannot verify RS256/);
   });
 });

@@ -1,6 +1,6 @@
 import { GraphQLError, parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
-import type { GatehouseContext } from '../../../src/gateway/context.js';
+import type { GatehouseContext } from '../../../src/request-context.js';
 import {
   createDecider,
   filterOperation,

@@ -1,6 +1,6 @@
 import { buildSchema, parse, print, type GraphQLSchema } from 'graphql';
 import type { AuthenticatedPrincipal, Principal } from '../../../src/auth/principal.js';
-import type { GatehouseContext } from '../../../src/gateway/context.js';
+import type { GatehouseContext } from '../../../src/request-context.js';
 import {
   createDecider,
   filterOperation,

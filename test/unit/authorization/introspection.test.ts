@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../src/auth/principal.js';
 import { createDecider, requirementIndex } from '../../../src/gateway/authorization/index.js';
 import { visibleIntrospection } from '../../../src/gateway/authorization/introspection.js';
-import type { GatehouseContext } from '../../../src/gateway/context.js';
+import type { GatehouseContext } from '../../../src/request-context.js';
 import { ANONYMOUS, MATRIX_SDL, POLICIES, graphOf, user } from './fixtures.js';
 
 const graph = graphOf(MATRIX_SDL);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { internSupergraphNames } from '../../../src/execution/one-byte-names.js';
+import { internSupergraphNames } from '../../src/cli/process-tuning.js';
 
 describe('internSupergraphNames', () => {
   it('takes any text, GraphQL or not, without throwing', () => {

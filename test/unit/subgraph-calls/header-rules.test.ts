@@ -1,13 +1,49 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { headersForSubgraphs } from '../../../src/auth/forwarding.js';
 import { jwtCredential } from '../../../src/auth/jwt.js';
-import { ANONYMOUS, type AuthenticatedPrincipal } from '../../../src/auth/principal.js';
+import { ANONYMOUS, type AuthenticatedPrincipal, type Principal } from '../../../src/auth/principal.js';
+import type { AuthConfig } from '../../../src/config/auth-schema.js';
+import type { HeadersConfig } from '../../../src/config/headers-schema.js';
 import { resolveConfig } from '../../../src/config/load.js';
+import type { SubgraphCall } from '../../../src/execution/subgraph-call.js';
+import { useHeaderRules } from '../../../src/subgraph-calls/header-rules.js';
 
 const SECRET = 'a-shared-secret-of-at-least-thirty-two-characters';
 
 function auth(settings: Record<string, unknown>) {
   return resolveConfig({ auth: settings }, { env: {} }).auth;
+}
+
+function rules(headers: Record<string, unknown>) {
+  return resolveConfig({ headers }, { env: {} }).headers;
+}
+
+const NO_RULES: HeadersConfig = { all: [], subgraphs: {} };
+
+/** The headers a subgraph call to `subgraph` gets from the header-rules plugin. */
+function headersForSubgraphs(
+  principal: Principal | undefined,
+  request: { headers: IncomingHttpHeaders },
+  settings: AuthConfig,
+  headers: HeadersConfig = NO_RULES,
+  subgraph = 'accounts',
+): Record<string, string> {
+  const plugin = useHeaderRules(headers, settings);
+  const call: SubgraphCall = {
+    subgraph,
+    kind: 'query',
+    body: '{"query":"{ me { id } }"}',
+    headers: {},
+    context: { request: { ...request, principal } as unknown as FastifyRequest },
+  };
+  if (plugin?.subgraphCall === undefined) return call.headers;
+  let sent: Record<string, string> = {};
+  void plugin.subgraphCall(call, async (next) => {
+    sent = next.headers;
+    return {};
+  });
+  return sent;
 }
 
 const alice: AuthenticatedPrincipal = {
@@ -110,5 +146,66 @@ describe('headersForSubgraphs', () => {
     const byKey: AuthenticatedPrincipal = { ...alice, source: 'api-key', credential: 'api-key:k1' };
     expect(headersForSubgraphs(byKey, forged, settings)).toEqual({});
     expect(headersForSubgraphs(alice, forged, settings)).toEqual({});
+  });
+});
+
+describe('header rules', () => {
+  const none = auth({});
+
+  it('are not in the plugin list without any rule', () => {
+    expect(useHeaderRules(NO_RULES, none)).toBeUndefined();
+  });
+
+  it('propagate client headers by name (renamed, with a default) or by pattern, never connection headers', () => {
+    const headers = rules({
+      all: [
+        { propagate: { named: 'x-request-id' } },
+        { propagate: { named: 'x-client', rename: 'x-client-name', default: 'unknown' } },
+        { propagate: { matching: '^x-tenant-|^host$|^content-length$' } },
+      ],
+    });
+    const request = {
+      headers: {
+        'x-request-id': 'r1',
+        'x-tenant-a': '1',
+        host: 'gw',
+        'content-length': '9',
+      },
+    };
+    expect(headersForSubgraphs(ANONYMOUS, request, none, headers)).toEqual({
+      'x-request-id': 'r1',
+      'x-client-name': 'unknown',
+      'x-tenant-a': '1',
+    });
+  });
+
+  it('insert fixed values and claims, remove, and add per-subgraph rules after the common ones', () => {
+    const headers = rules({
+      all: [
+        { insert: { name: 'x-gateway', value: 'gatehouse' } },
+        { insert: { name: 'x-user', fromClaim: 'subject' } },
+        { propagate: { matching: '^x-debug' } },
+      ],
+      subgraphs: {
+        reviews: [{ remove: { matching: '^x-debug' } }, { insert: { name: 'X-Team', value: 'reviews' } }],
+      },
+    });
+    const request = { headers: { 'x-debug-a': '1', 'x-debug-b': '2' } };
+    expect(headersForSubgraphs(alice, request, none, headers, 'accounts')).toEqual({
+      'x-gateway': 'gatehouse',
+      'x-user': 'alice',
+      'x-debug-a': '1',
+      'x-debug-b': '2',
+    });
+    expect(headersForSubgraphs(ANONYMOUS, request, none, headers, 'reviews')).toEqual({
+      'x-gateway': 'gatehouse',
+      'x-team': 'reviews',
+    });
+  });
+
+  it('refuse a rule that is neither one thing nor the other, naming the field', () => {
+    expect(() => rules({ all: [{ propagate: { named: 'a', matching: 'b' } }] })).toThrow();
+    expect(() => rules({ all: [{ insert: { name: 'x' } }] })).toThrow();
+    expect(() => rules({ all: [{ remove: { matching: '(' } }] })).toThrow();
   });
 });

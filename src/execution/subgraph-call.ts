@@ -1,0 +1,91 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatehouseContext } from '../request-context.js';
+import type { RawSubgraphSource } from './run-plan.js';
+
+/** A subgraph's answer: a GraphQL response (`data`, `errors`, `extensions`). */
+export type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** One request from the gateway to a subgraph, as the subgraph-call hooks see it. */
+export interface SubgraphCall {
+  /** The subgraph's name in the supergraph. */
+  readonly subgraph: string;
+  /** Whether the operation reads or writes: retries and de-duplication are for queries only. */
+  readonly kind: 'query' | 'mutation';
+  /** The GraphQL request as JSON text: `{"query":…,"variables":…}`. */
+  readonly body: string;
+  /** The headers sent with it; hooks may set, rename or remove them before calling `next`. */
+  headers: Record<string, string>;
+  /** The client request it is made for. */
+  readonly context: GatehouseContext;
+}
+
+/**
+ * Wraps one subgraph call: do something before, call `next` (the next hook, or the transport), do
+ * something after. A failed call rejects with a GraphQL error (`SUBGRAPH_UNAVAILABLE`, …), which
+ * becomes a field error of the client's response; the rest of the response is still served.
+ */
+export type SubgraphCallHook = (call: SubgraphCall, next: SubgraphCallNext) => Promise<SubgraphResponse>;
+export type SubgraphCallNext = (call: SubgraphCall) => Promise<SubgraphResponse>;
+
+/** Sends a call: over HTTP to a GraphQL subgraph, or in process to a REST connector subgraph. */
+export interface SubgraphTransport {
+  send(
+    call: Pick<SubgraphCall, 'body' | 'headers'> & { context: GatehouseContext | undefined },
+  ): Promise<SubgraphResponse>;
+  close(): Promise<void>;
+}
+
+/** Runs the hooks around `send`, the first hook outermost; without hooks, `send` itself. */
+export function composeSubgraphCall(
+  hooks: readonly SubgraphCallHook[],
+  send: SubgraphCallNext,
+): SubgraphCallNext {
+  return hooks.reduceRight<SubgraphCallNext>((next, hook) => (call) => hook(call, next), send);
+}
+
+// The planner prints every fetch as `query …` or `mutation …`; bodies start with the operation.
+const MUTATION_BODY = /^\{"query":"\s*mutation\b/;
+
+/**
+ * The one way into a subgraph, for both executors: Apollo's calls `process`, Gatehouse's calls
+ * `fetchRaw`. Every call made for a client request goes through the subgraph-call hooks of the
+ * plugin list, then the transport; calls that no client made (health checks) go straight to it.
+ */
+export class SubgraphSource implements GraphQLDataSource, RawSubgraphSource {
+  private readonly call: SubgraphCallNext;
+
+  constructor(
+    readonly name: string,
+    readonly transport: SubgraphTransport,
+    hooks: readonly SubgraphCallHook[],
+  ) {
+    this.call = composeSubgraphCall(hooks, (call) => transport.send(call));
+  }
+
+  process(options: GraphQLDataSourceProcessOptions): ReturnType<GraphQLDataSource['process']> {
+    const { request } = options;
+    const body = JSON.stringify({
+      query: request.query,
+      operationName: request.operationName,
+      variables: request.variables,
+    });
+    const context = 'context' in options ? (options.context as Partial<GatehouseContext>) : undefined;
+    return this.fetchRaw(body, context) as ReturnType<GraphQLDataSource['process']>;
+  }
+
+  fetchRaw(body: string, context?: unknown): Promise<SubgraphResponse> {
+    const client = context as Partial<GatehouseContext> | undefined;
+    if (client?.request === undefined) return this.transport.send({ body, headers: {}, context: undefined });
+    return this.call({
+      subgraph: this.name,
+      kind: MUTATION_BODY.test(body) ? 'mutation' : 'query',
+      body,
+      headers: {},
+      context: client as GatehouseContext,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import { createAuthorizerClient, type AuthorizerClient } from '../auth/authorizer.js';
+import type { GatehouseConfig } from '../config/load.js';
+import { openStore, type Store } from '../store/index.js';
+
+/**
+ * What the plugins share, created once per gateway by {@link createResources} (the composition
+ * root) and handed to the plugins that need them. No module keeps a client, a store or a
+ * destination of its own.
+ */
+export interface GatewayResources {
+  readonly logger: Logger;
+  /** The gateway's own state (API keys); opened only when a feature needs it. */
+  readonly store: Store | undefined;
+  /** The external authorizer's client, one cache for identity and `@policy` checks. */
+  readonly authorizer: AuthorizerClient | undefined;
+}
+
+export interface OwnedResources extends GatewayResources {
+  /** Closes what was opened, in reverse order. */
+  dispose(): Promise<void>;
+}
+
+export async function createResources(
+  config: GatehouseConfig,
+  logger: Logger,
+): Promise<OwnedResources> {
+  const disposers: (() => Promise<void> | void)[] = [];
+  const dispose = async () => {
+    for (const close of disposers.reverse()) await close();
+  };
+  try {
+    let store: Store | undefined;
+    if (config.auth.apiKeys !== undefined) {
+      store = await openStore(config.store, {
+        onIdleError: (error) => logger.warn({ err: error }, 'a pooled store connection failed; reconnecting'),
+      });
+      const opened = store;
+      disposers.push(() => opened.close());
+    }
+    const authorizer = config.auth.authorizer && createAuthorizerClient(config.auth.authorizer, logger);
+    return { logger, store, authorizer, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}

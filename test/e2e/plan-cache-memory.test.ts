@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
+import { startCli, type CliProcess } from '../helpers/cli.js';
+import { postGraphQL } from '../helpers/gateway.js';
+
+// `gatehouse serve` in a process of its own, so that its memory can be read, sent distinct large
+// operations: each would keep a plan of about 9 MiB if it were cached (bench/plan-memory.mjs), and
+// before the plan cache was bounded by bytes, 40 of them took the worker from about 110 MB to 1 GB.
+
+const OPERATIONS = 40;
+const ALIASES = 8000;
+const MIB = 1024 * 1024;
+
+const subgraphSdl = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
+  type Query { hello: String }
+`;
+
+/** `VmRSS` of a process, in bytes. */
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kib) * 1024;
+}
+
+/** `serve --workers 1` serves from a child process started with the worker heap flags. */
+function servingPid(cliPid: number): number {
+  const children = readFileSync(`/proc/${cliPid}/task/${cliPid}/children`, 'utf8').trim();
+  const [first] = children === '' ? [] : children.split(/\s+/).map(Number);
+  return first ?? cliPid;
+}
+
+/** Operation `k`: about 110 KB of text, 8,000 aliases of one field, none shared with another `k`. */
+function largeOperation(k: number): string {
+  const fields = Array.from({ length: ALIASES }, (_, i) => `a${k}_${i}: hello`);
+  return `query Large${k} { ${fields.join(' ')} }`;
+}
+
+describe('gatehouse serve sent distinct large operations', () => {
+  let dir: string;
+  let subgraph: RunningService;
+  let cli: CliProcess;
+  let url: string;
+  let pid: number;
+
+  beforeAll(async () => {
+    subgraph = await serveSubgraph({
+      name: 'hello',
+      typeDefs: parse(subgraphSdl),
+      resolvers: { Query: { hello: () => 'world' } },
+    });
+    const composed = composeServices([{ name: 'hello', url: subgraph.url, typeDefs: parse(subgraphSdl) }]);
+    if (composed.errors) throw new Error(composed.errors.map(String).join('\n'));
+    dir = mkdtempSync(join(tmpdir(), 'gatehouse-plans-'));
+    const supergraph = join(dir, 'supergraph.graphql');
+    writeFileSync(supergraph, composed.supergraphSdl);
+    cli = startCli(['serve', '--supergraph', supergraph, '--port', '0', '--stage', 'prod', '--workers', '1']);
+    url = await cli.waitFor(/http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    pid = servingPid(cli.child.pid ?? 0);
+  });
+
+  afterAll(async () => {
+    await cli?.stop();
+    await subgraph?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every one correctly, and its memory stays bounded', { timeout: 120_000 }, async () => {
+    // Warm up: the first large operation brings in code and heap that any operation would.
+    for (const query of ['{ hello }', largeOperation(OPERATIONS)]) {
+      const response = await postGraphQL(url, { query });
+      expect(response.status, JSON.stringify(response.body).slice(0, 500)).toBe(200);
+    }
+    const before = rssOf(pid);
+    let peak = before;
+    for (let k = 0; k < OPERATIONS; k++) {
+      const response = await postGraphQL(url, { query: largeOperation(k) });
+      expect(response.status, `operation ${k}: ${JSON.stringify(response.body).slice(0, 500)}`).toBe(200);
+      const { data, errors } = response.body as { data?: Record<string, unknown>; errors?: unknown };
+      expect(errors, `operation ${k}`).toBeUndefined();
+      const values = Object.entries(data ?? {});
+      expect(values, `operation ${k}`).toHaveLength(ALIASES);
+      expect(values.every(([key, value]) => key.startsWith(`a${k}_`) && value === 'world')).toBe(true);
+      peak = Math.max(peak, rssOf(pid));
+    }
+    const growth = rssOf(pid) - before;
+    console.log(
+      `RSS before ${Math.round(before / MIB)} MiB, after ${Math.round((before + growth) / MIB)} MiB, ` +
+        `highest seen ${Math.round(peak / MIB)} MiB`,
+    );
+    expect(growth / MIB, 'RSS growth in MiB').toBeLessThan(300);
+    expect((await postGraphQL(url, { query: '{ hello }' })).body).toEqual({ data: { hello: 'world' } });
+  });
+});

@@ -1,0 +1,65 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../src/config/load.js';
+import { assemblePlugins } from '../../../src/pipeline/assemble.js';
+import { createResources, type OwnedResources } from '../../../src/pipeline/resources.js';
+
+const SECRET = 'a-shared-secret-of-at-least-thirty-two-characters';
+let resources: OwnedResources | undefined;
+
+afterEach(async () => {
+  await resources?.dispose();
+  resources = undefined;
+});
+
+async function pluginNames(raw: Record<string, unknown>, level = 'info'): Promise<string[]> {
+  const config = resolveConfig(raw, { env: {} });
+  resources = await createResources(config, pino({ level }));
+  const plugins = await assemblePlugins(config, resources, { draining: () => false });
+  return plugins.map((plugin) => plugin.name);
+}
+
+describe('the plugin list', () => {
+  it('for an empty config: only what is always on, edge to telemetry', async () => {
+    expect(await pluginNames({})).toEqual([
+      'drain',
+      'csrf-prevention',
+      'operation-resolution',
+      'authorization',
+      'subgraph-failure-status',
+      'operation-name',
+      'access-log',
+    ]);
+  });
+
+  it('leaves out the access log when info lines are not written', async () => {
+    expect(await pluginNames({}, 'warn')).not.toContain('access-log');
+  });
+
+  it('for a full config: every feature, in the order edge, identity, security, authorization, execution, telemetry', async () => {
+    expect(
+      await pluginNames({
+        cors: { origins: ['https://app.example.com'] },
+        store: { sqlite: ':memory:' },
+        auth: {
+          jwt: { issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] },
+          apiKeys: {},
+          authorizer: { url: 'http://127.0.0.1:9/authorize' },
+          forwardClaims: [{ claim: 'subject', header: 'x-user-id' }],
+        },
+        headers: { all: [{ propagate: { named: 'x-request-id' } }] },
+      }),
+    ).toEqual([
+      'drain',
+      'cors',
+      'csrf-prevention',
+      'identity',
+      'operation-resolution',
+      'authorization',
+      'header-rules',
+      'subgraph-failure-status',
+      'operation-name',
+      'access-log',
+    ]);
+  });
+});
