@@ -1,4 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLError } from 'graphql';
 import type { GatehouseContext } from '../request-context.js';
 import type { RawSubgraphSource } from './run-plan.js';
 
@@ -33,6 +34,33 @@ export interface SubgraphTransport {
     call: Pick<SubgraphCall, 'body' | 'headers'> & { context: GatehouseContext | undefined },
   ): Promise<SubgraphResponse>;
   close(): Promise<void>;
+}
+
+/**
+ * Why a call failed, for the hooks that act on failures (retries, circuit breaker): the connection
+ * could not be made or broke, the subgraph did not answer in time, it answered an HTTP error status
+ * without a GraphQL body, its body was not GraphQL, or it was too large.
+ */
+export type SubgraphFailure =
+  | { kind: 'connection' }
+  | { kind: 'timeout' }
+  | { kind: 'status'; status: number }
+  | { kind: 'bad-response'; status: number }
+  | { kind: 'too-large' };
+
+const FAILURE = Symbol('gatehouse.subgraphFailure');
+
+/** Tags the error a transport rejects with; the client sees only the error's message and code. */
+export function withFailure(error: GraphQLError, failure: SubgraphFailure): GraphQLError {
+  Object.defineProperty(error, FAILURE, { value: failure, enumerable: false });
+  return error;
+}
+
+/** Why a call failed, when the error came from a transport; undefined for anything else. */
+export function failureOf(error: unknown): SubgraphFailure | undefined {
+  return typeof error === 'object' && error !== null
+    ? ((error as Record<symbol, SubgraphFailure | undefined>)[FAILURE] ?? undefined)
+    : undefined;
 }
 
 /** Runs the hooks around `send`, the first hook outermost; without hooks, `send` itself. */

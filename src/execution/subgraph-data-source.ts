@@ -4,7 +4,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../gateway/compose.js';
 import { declaresMoreThan } from '../read-limited.js';
-import type { SubgraphTransport } from './subgraph-call.js';
+import { withFailure, type SubgraphTransport } from './subgraph-call.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -77,21 +77,27 @@ export class HttpSubgraphTransport implements SubgraphTransport {
   unavailable(error: unknown): GraphQLError {
     if (isTooLarge(error)) return this.tooLarge();
     const problem = describeNetworkError(error);
-    const reason =
-      problem === 'timed out'
-        ? `did not answer within ${this.options.timeoutMs} ms`
-        : `could not be reached (${problem})`;
-    return gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" ${reason}.`, {
-      serviceName: this.name,
-    });
+    const timedOut = problem === 'timed out';
+    const reason = timedOut
+      ? `did not answer within ${this.options.timeoutMs} ms`
+      : `could not be reached (${problem})`;
+    return withFailure(
+      gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" ${reason}.`, {
+        serviceName: this.name,
+      }),
+      timedOut ? { kind: 'timeout' } : { kind: 'connection' },
+    );
   }
 
   /** @internal The error for a response longer than `maxResponseBytes`, declared or read. */
   tooLarge(): GraphQLError {
-    return gatehouseError(
-      'SUBGRAPH_RESPONSE_TOO_LARGE',
-      `Subgraph "${this.name}" answered with more than ${this.options.maxResponseBytes} bytes.`,
-      { serviceName: this.name },
+    return withFailure(
+      gatehouseError(
+        'SUBGRAPH_RESPONSE_TOO_LARGE',
+        `Subgraph "${this.name}" answered with more than ${this.options.maxResponseBytes} bytes.`,
+        { serviceName: this.name },
+      ),
+      { kind: 'too-large' },
     );
   }
 
@@ -100,14 +106,20 @@ export class HttpSubgraphTransport implements SubgraphTransport {
     const parsed = parseGraphQLResponse(text);
     if (parsed !== undefined) return parsed;
     if (statusCode >= 500) {
-      return gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" answered HTTP ${statusCode}.`, {
-        serviceName: this.name,
-      });
+      return withFailure(
+        gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" answered HTTP ${statusCode}.`, {
+          serviceName: this.name,
+        }),
+        { kind: 'status', status: statusCode },
+      );
     }
-    return gatehouseError(
-      'SUBGRAPH_BAD_RESPONSE',
-      `Subgraph "${this.name}" answered HTTP ${statusCode} with a body that is not a GraphQL response.`,
-      { serviceName: this.name },
+    return withFailure(
+      gatehouseError(
+        'SUBGRAPH_BAD_RESPONSE',
+        `Subgraph "${this.name}" answered HTTP ${statusCode} with a body that is not a GraphQL response.`,
+        { serviceName: this.name },
+      ),
+      { kind: 'bad-response', status: statusCode },
     );
   }
 

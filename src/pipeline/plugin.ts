@@ -45,6 +45,11 @@ export interface GatewayPlugin {
   prepareSupergraph?(supergraphSdl: string): string;
   /** A new supergraph is being served: drop what was keyed to the old one. */
   supergraphChanged?(supergraph: LoadedSupergraph): void;
+  /**
+   * What the plugin has to say in `/ready`'s detail (a circuit breaker's states, say). It does not
+   * change the status: a gateway that serves is ready.
+   */
+  readiness?(): Record<string, unknown>;
   /** The gateway is stopping; run in reverse list order. */
   dispose?(): Promise<void> | void;
 }

@@ -49,7 +49,7 @@ export async function buildApp({
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
     const current = state();
-    if (current.phase === 'serving') return { status: 'ready' };
+    if (current.phase === 'serving') return { status: 'ready', ...readinessDetail(plugins) };
     return sendError(
       reply,
       current.phase === 'draining' || current.phase === 'stopped' ? 'SHUTTING_DOWN' : 'NOT_READY',
@@ -109,6 +109,13 @@ function connectionLimits(server: GatehouseConfig['server']) {
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
     },
   };
+}
+
+/** What plugins report in `/ready` (a breaker's states, say), under their names; nothing when none do. */
+function readinessDetail(plugins: readonly GatewayPlugin[]): { detail?: Record<string, unknown> } {
+  const reporting = plugins.filter((plugin) => plugin.readiness !== undefined);
+  if (reporting.length === 0) return {};
+  return { detail: Object.fromEntries(reporting.map((plugin) => [plugin.name, plugin.readiness?.()])) };
 }
 
 /** Adds a plugin's edge hooks, then its routes and Fastify plugins. */
