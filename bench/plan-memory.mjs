@@ -107,7 +107,10 @@ async function measure(label, execution, queries, variables) {
   const measured = (process.memoryUsage().heapUsed - heapBefore) / count;
   const estimated = (execution.cachedPlans.bytes - estimateBefore) / count;
   const row = { ...label, textBytes, count };
-  Object.assign(row, { measuredKiB: Math.round(measured / 1024), estimatedKiB: Math.round(estimated / 1024) });
+  Object.assign(row, {
+    measuredKiB: Math.round(measured / 1024),
+    estimatedKiB: Math.round(estimated / 1024),
+  });
   row.ratio = +(estimated / measured).toFixed(2);
   console.log(JSON.stringify(row));
 }

@@ -9,6 +9,7 @@ import {
   type GraphQLSchema,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
+import { documentBytes } from '../execution/document-store.js';
 import { LruCache } from '../execution/lru-cache.js';
 import { buildRequest } from './build-request.js';
 import type { CompiledConnector } from './compile.js';
@@ -34,14 +35,11 @@ type Entity = Record<string, unknown>;
 type SchemaModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDefs: unknown }>;
 
 /*
- * Parsed operations, by text: the gateway's fetches, which follow the client's operations. A parsed
- * document keeps about 60 bytes per character of its text (its nodes, and the tokens their locations
- * link to; measured with `node --expose-gc`, operations of 1,000 to 8,000 aliased fields), so the
- * cache is bounded by that estimate, and a long operation is parsed for every request instead.
+ * Parsed operations, by text: the gateway's fetches, which follow the client's operations. The cache
+ * is bounded by their estimated bytes (document-store.ts); a larger one is parsed for every request.
  */
-const DOCUMENT_BYTES_PER_CHAR = 64;
 const DOCUMENT_CACHE_BYTES = 8 * 1024 * 1024;
-const MAX_CACHED_DOCUMENT_BYTES = 512 * 1024;
+const MAX_CACHED_DOCUMENT_BYTES = 1024 * 1024;
 
 /**
  * A connector subgraph run in process: its schema, with resolvers that call REST services as the
@@ -100,7 +98,7 @@ export class ConnectorSubgraph {
     let document = this.documents.get(query);
     if (!document) {
       document = parse(query);
-      this.documents.set(query, document, (query.length + 64) * DOCUMENT_BYTES_PER_CHAR);
+      this.documents.set(query, document, query.length + documentBytes(document));
     }
     return document;
   }

@@ -63,7 +63,9 @@ export function scheduleFor(plan: CompiledPlan, conditions: (variable: string) =
   for (const level of levels) {
     if (!level || level.length === 0) continue;
     const steps = [...level].sort((a, b) => a.index - b.index);
-    const calls = plan.isMutation ? steps.map((step) => call([[step]], plan.lazy)) : groupCalls(steps, plan.lazy);
+    const calls = plan.isMutation
+      ? steps.map((step) => call([[step]], plan.lazy))
+      : groupCalls(steps, plan.lazy);
     waves.push({ steps, calls });
   }
   return { waves };

@@ -68,9 +68,7 @@ export class SupergraphState {
       // The detached definitions still point at the operation's text, for error locations.
       const textChars = variableDefinitions[0]?.loc?.source.body.length ?? 0;
       const bytes =
-        plan.kind === 'apollo'
-          ? APOLLO_PLAN_BYTES + plan.reason.length
-          : estimatePlanBytes(plan, textChars);
+        plan.kind === 'apollo' ? APOLLO_PLAN_BYTES + plan.reason.length : estimatePlanBytes(plan, textChars);
       this.plans.set(key, plan, key.length + bytes);
     }
     return plan;

@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import { ConnectorRuntime } from '../connectors/runtime.js';
+import { boundedDocumentStore, DOCUMENT_STORE_LIMITS } from '../execution/document-store.js';
 import { GatehouseExecution } from '../execution/executor.js';
 import { SubgraphSource, type SubgraphCallHook } from '../execution/subgraph-call.js';
 import { HttpSubgraphTransport } from '../execution/subgraph-data-source.js';
@@ -87,6 +88,8 @@ export async function startGraphQLRuntime({
   const hideSuggestions = !config.introspection || config.auth.hideUnauthorizedInIntrospection;
   const apollo = new ApolloServer<GatehouseContext>({
     gateway,
+    // Apollo's default store weighs documents by their JSON, a quarter of their heap.
+    documentStore: boundedDocumentStore(DOCUMENT_STORE_LIMITS),
     logger,
     introspection: config.introspection,
     // CSRF prevention happens at the HTTP edge (edge/csrf.ts), with the gateway's own error code.

@@ -21,7 +21,7 @@ describe('the wave scheduler', () => {
   it('runs the benchmark query in 4 waves and 6 requests (Apollo: 16 fetches)', () => {
     const state = new SupergraphState(
       undefined as never,
-      readBenchFile("supergraph.graphql"),
+      readBenchFile('supergraph.graphql'),
       { maxBytes: 1 << 24 },
       () => {},
     );
