@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { composeSupergraph, loadSubgraphSdls } from '../gateway/compose.js';
+import { composeSupergraph, loadSubgraphSdls } from '../supergraph/compose.js';
 import { UserFacingError } from '../errors.js';
 import { configFromFlags } from './config-options.js';
 

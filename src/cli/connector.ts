@@ -31,11 +31,15 @@ export function connectorCommand(): Command {
 }
 
 async function fromOpenApi(spec: string, flags: FromOpenApiFlags): Promise<void> {
-  const { openApiFileToConnectors } = await import('../connectors/openapi/index.js');
+  const [{ openApiFileToConnectors }, { validateConnectorSchema }] = await Promise.all([
+    import('../connectors/openapi/index.js'),
+    import('../supergraph/validate-connector-schema.js'),
+  ]);
   const result = await openApiFileToConnectors(spec, {
     name: flags.name,
     ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
   });
+  validateConnectorSchema(result.sdl, flags.name);
   if (flags.out === undefined) {
     process.stdout.write(result.sdl);
     return;

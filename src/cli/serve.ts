@@ -38,7 +38,7 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     announce(config, gateway.graphqlUrl, 1);
     return;
   }
-  const { loadSupergraph } = await import('../gateway/supergraph-source.js');
+  const { loadSupergraph } = await import('../supergraph/load.js');
   const { startCluster } = await import('../server/cluster.js');
   const supergraphSdl = await loadSupergraph(config);
   const running = startCluster({

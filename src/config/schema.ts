@@ -3,6 +3,13 @@ import { authSchema, storeSchema } from './auth-schema.js';
 import { connectorsSchema } from './connectors-schema.js';
 import { headersSchema } from './headers-schema.js';
 import { boolean, integer } from './primitives.js';
+import {
+  checkPolicySubgraphs,
+  CIRCUIT_BREAKER_DEFAULT,
+  circuitBreakerSchema,
+  RETRIES_DEFAULT,
+  retriesSchema,
+} from './resilience-schema.js';
 
 /**
  * The whole gatehouse.yaml, validated once at boot. Every field has a default where one makes
@@ -125,8 +132,30 @@ const transportSchema = z
       .describe(
         'Largest response body read from a subgraph (32 MiB); a larger one is cut off and becomes a `SUBGRAPH_RESPONSE_TOO_LARGE` error.',
       ),
+    dedupeInflight: boolean()
+      .default(true)
+      .describe(
+        'Send identical concurrent subgraph queries once: same subgraph, same body, same headers sent (so never across principals whose forwarded headers differ). Never mutations, never REST connector subgraphs. Waiting requests get a copy of the one answer.',
+      ),
+    retries: retriesSchema
+      .default(RETRIES_DEFAULT)
+      .describe(
+        'Retries of queries (never mutations) that failed to connect or got 502, 503 or 504, with jittered exponential backoff.',
+      ),
+    circuitBreaker: circuitBreakerSchema
+      .default(CIRCUIT_BREAKER_DEFAULT)
+      .describe(
+        'A circuit breaker per subgraph: after consecutive failures, its calls fail at once for a while.',
+      ),
   })
-  .default({ timeoutMs: 10_000, connectionsPerSubgraph: 64, maxResponseBytes: 33_554_432 });
+  .default({
+    timeoutMs: 10_000,
+    connectionsPerSubgraph: 64,
+    maxResponseBytes: 33_554_432,
+    dedupeInflight: true,
+    retries: RETRIES_DEFAULT,
+    circuitBreaker: CIRCUIT_BREAKER_DEFAULT,
+  });
 
 const executionSchema = z
   .strictObject({
@@ -237,6 +266,7 @@ export const configSchema = z
       }
       seen.add(subgraph.name);
     });
+    checkPolicySubgraphs(config.transport, config.subgraphs, ctx);
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { Agent, errors as undiciErrors } from 'undici';
 import { gatehouseError } from '../errors.js';
-import { describeNetworkError } from '../gateway/compose.js';
+import { describeNetworkError } from '../network-error.js';
 import { ResponseTooLarge, readUndiciBody } from '../read-limited.js';
 import type { HttpMethod } from './directive-args.js';
 

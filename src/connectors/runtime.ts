@@ -72,6 +72,12 @@ export class ConnectorRuntime {
 
 /** Runs the gateway's subgraph operations on a connector subgraph, in process. */
 export class ConnectorTransport implements SubgraphTransport {
+  /**
+   * `$context` and `$request.headers` come from the client request itself, not from the call's
+   * headers: two requests with the same body and headers may still need different answers.
+   */
+  readonly readsClientRequest = true;
+
   constructor(
     private readonly subgraph: ConnectorSubgraph,
     private readonly forwardsToken: boolean,

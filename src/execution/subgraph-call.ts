@@ -18,6 +18,12 @@ export interface SubgraphCall {
   headers: Record<string, string>;
   /** The client request it is made for. */
   readonly context: GatehouseContext;
+  /**
+   * True when the transport's answer depends on more of the client request than `body` and
+   * `headers` (a REST connector subgraph reads `$context` and `$request.headers`), so that the
+   * call's answer can never serve another client request. Absent means false.
+   */
+  readonly readsClientRequest?: boolean;
 }
 
 /**
@@ -30,6 +36,8 @@ export type SubgraphCallNext = (call: SubgraphCall) => Promise<SubgraphResponse>
 
 /** Sends a call: over HTTP to a GraphQL subgraph, or in process to a REST connector subgraph. */
 export interface SubgraphTransport {
+  /** See {@link SubgraphCall.readsClientRequest}; absent means false. */
+  readonly readsClientRequest?: boolean;
   send(
     call: Pick<SubgraphCall, 'body' | 'headers'> & { context: GatehouseContext | undefined },
   ): Promise<SubgraphResponse>;
@@ -39,14 +47,16 @@ export interface SubgraphTransport {
 /**
  * Why a call failed, for the hooks that act on failures (retries, circuit breaker): the connection
  * could not be made or broke, the subgraph did not answer in time, it answered an HTTP error status
- * without a GraphQL body, its body was not GraphQL, or it was too large.
+ * without a GraphQL body, its body was not GraphQL, or it was too large; or the call was not made
+ * at all because the subgraph's circuit breaker is open.
  */
 export type SubgraphFailure =
   | { kind: 'connection' }
   | { kind: 'timeout' }
   | { kind: 'status'; status: number }
   | { kind: 'bad-response'; status: number }
-  | { kind: 'too-large' };
+  | { kind: 'too-large' }
+  | { kind: 'circuit-open' };
 
 const FAILURE = Symbol('gatehouse.subgraphFailure');
 
@@ -81,6 +91,7 @@ const MUTATION_BODY = /^\{"query":"\s*mutation\b/;
  */
 export class SubgraphSource implements GraphQLDataSource, RawSubgraphSource {
   private readonly call: SubgraphCallNext;
+  private readonly readsClientRequest: boolean;
 
   constructor(
     readonly name: string,
@@ -88,6 +99,7 @@ export class SubgraphSource implements GraphQLDataSource, RawSubgraphSource {
     hooks: readonly SubgraphCallHook[],
   ) {
     this.call = composeSubgraphCall(hooks, (call) => transport.send(call));
+    this.readsClientRequest = transport.readsClientRequest === true;
   }
 
   process(options: GraphQLDataSourceProcessOptions): ReturnType<GraphQLDataSource['process']> {
@@ -110,6 +122,7 @@ export class SubgraphSource implements GraphQLDataSource, RawSubgraphSource {
       body,
       headers: {},
       context: client as GatehouseContext,
+      readsClientRequest: this.readsClientRequest,
     });
   }
 

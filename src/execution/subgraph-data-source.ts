@@ -2,7 +2,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Pool, type Dispatcher } from 'undici';
 import { gatehouseError } from '../errors.js';
-import { describeNetworkError } from '../gateway/compose.js';
+import { describeNetworkError } from '../network-error.js';
 import { declaresMoreThan } from '../read-limited.js';
 import { withFailure, type SubgraphTransport } from './subgraph-call.js';
 

@@ -6,7 +6,10 @@ import { useCsrfPrevention } from '../edge/csrf.js';
 import { useDrain } from '../edge/drain.js';
 import { useFieldAuthorization } from '../gateway/authorization-setup.js';
 import { useOperationName, useOperationResolution, useSubgraphFailureStatus } from '../gateway/plugins.js';
+import { useCircuitBreaker } from '../subgraph-calls/circuit-breaker.js';
 import { claimHeaderNames, useHeaderRules } from '../subgraph-calls/header-rules.js';
+import { useInflightDedupe } from '../subgraph-calls/inflight-dedupe.js';
+import { useRetries } from '../subgraph-calls/retries.js';
 import type { GatewayPlugin } from './plugin.js';
 import type { GatewayResources } from './resources.js';
 
@@ -44,6 +47,19 @@ export async function assemblePlugins(
     useFieldAuthorization(config.auth, resources.authorizer),
     // execution
     useHeaderRules(config.headers, config.auth),
+    // De-duplication keys on the headers a call is sent with, so it comes after every hook that
+    // sets them. It comes before retries and the circuit breaker: a shared call is retried once for
+    // all its waiters (not once per waiter, multiplying the load on a failing subgraph), and the
+    // breaker counts the calls actually made. Hooks after it run once per shared call, with the
+    // call and context of the request that sent it (whose retry budget pays for its retries).
+    config.transport.dedupeInflight && useInflightDedupe(),
+    // Retries wrap the breaker, which sees every try and fails fast without a retry.
+    useRetries(config.transport.retries),
+    useCircuitBreaker(
+      config.transport.circuitBreaker,
+      resources,
+      config.subgraphs.map(({ name }) => name),
+    ),
     useSubgraphFailureStatus(),
     // telemetry
     logsRequests && useOperationName(),

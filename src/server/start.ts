@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
 import { startGraphQLRuntime, type GraphQLRuntime } from '../gateway/graphql-runtime.js';
-import { loadSupergraph } from '../gateway/supergraph-source.js';
+import { loadSupergraph } from '../supergraph/load.js';
 import { assemblePlugins } from '../pipeline/assemble.js';
 import { createLogger } from '../pipeline/logger.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';

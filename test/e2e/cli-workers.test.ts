@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsSubgraph } from '../../subgraphs/accounts/index.js';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
-import { composeSupergraph } from '../../src/gateway/compose.js';
+import { composeSupergraph } from '../../src/supergraph/compose.js';
 import { printSubgraphSchema, buildSubgraphSchema } from '@apollo/subgraph';
 import { writeFileSync } from 'node:fs';
 import { runCli, startCli } from '../helpers/cli.js';

@@ -9,10 +9,11 @@ import { startCli, type CliProcess } from '../helpers/cli.js';
 import { postGraphQL } from '../helpers/gateway.js';
 
 // `gatehouse serve` in a process of its own, so that its memory can be read, sent distinct large
-// operations: each would keep a plan of about 9 MiB if it were cached (bench/plan-memory.mjs), and
-// before the plan cache was bounded by bytes, 40 of them took the worker from about 110 MB to 1 GB.
+// operations. Each would keep a plan of about 9 MiB if it were cached (bench/plan-memory.mjs), and
+// Apollo Server's parsed document of about 6 MiB. Before the plan cache and the document store were
+// bounded by estimated bytes, 40 such operations took the worker from 207 MiB to 906 MiB of RSS.
 
-const OPERATIONS = 40;
+const OPERATIONS = 30;
 const ALIASES = 8000;
 const MIB = 1024 * 1024;
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import { resolveConfig } from '../../src/config/load.js';
-import { composeSupergraph } from '../../src/gateway/compose.js';
+import { composeSupergraph } from '../../src/supergraph/compose.js';
 import { startGateway, type RunningGateway } from '../../src/server/start.js';
 import { postGraphQL } from '../helpers/gateway.js';
 import { signHs256 } from '../helpers/jwt.js';

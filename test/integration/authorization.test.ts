@@ -10,7 +10,7 @@ import {
   useAuthorization,
   type PolicyEvaluator,
 } from '../../src/gateway/authorization/index.js';
-import { composeSupergraph } from '../../src/gateway/compose.js';
+import { composeSupergraph } from '../../src/supergraph/compose.js';
 import type { GatehouseContext } from '../../src/request-context.js';
 import { useOperationResolution, useSubgraphFailureStatus } from '../../src/gateway/plugins.js';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';

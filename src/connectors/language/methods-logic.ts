@@ -1,4 +1,4 @@
-import type { Method, MethodCall } from './methods.js';
+import type { Method, MethodCall } from './method-call.js';
 import { deepEqual, isTruthy, typeName } from './values.js';
 
 function requireArgs(call: MethodCall, count: number): boolean {

@@ -1,24 +1,10 @@
-import type { LitExpr } from './ast.js';
+import type { Method, MethodCall } from './method-call.js';
+
+export type { Method, MethodCall } from './method-call.js';
 import { LOGIC_METHODS } from './methods-logic.js';
 import { deepEqual, getOwn, hasOwn, isObject, isScalar, typeName } from './values.js';
 
 /** What a `->method` receives. Arguments are evaluated lazily, so `->map` can bind `@` per element. */
-export interface MethodCall {
-  readonly name: string;
-  /** The value the method is applied to; `undefined` when absent. */
-  readonly input: unknown;
-  readonly argCount: number;
-  /** Whether `(...)` was written at all. */
-  readonly hasArgs: boolean;
-  /** Evaluates argument `n` with `@` bound to `at` (the input by default); absent when missing. */
-  arg(n: number, at?: unknown): unknown;
-  argExpr(n: number): LitExpr | undefined;
-  /** Evaluates any expression (e.g. one element of an array argument) with `@` bound to `at`. */
-  evaluate(expr: LitExpr, at?: unknown): unknown;
-  error(message: string): void;
-}
-
-export type Method = (call: MethodCall) => unknown;
 
 /** Absent input gives absent output silently: the error was reported where the value went missing. */
 function needsInput(method: Method): Method {

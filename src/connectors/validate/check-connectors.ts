@@ -15,8 +15,8 @@ import {
   type OutputShape,
   type Selection,
   type Template,
-  type VariableReference,
 } from '../language/index.js';
+import type { Connector, Placement, Report } from './connector-model.js';
 import { checkEntityCoverage, inferImplicitKeys, type ImplicitKey } from './entity-keys.js';
 import { nodeLocation, positionInString } from './locate.js';
 import {
@@ -45,8 +45,6 @@ export interface ConnectorCheckOptions {
   config: Readonly<Record<string, unknown>> | undefined;
 }
 
-export type Placement = 'root' | 'field' | 'type';
-
 const VARIABLES: Record<Placement, readonly string[]> = {
   root: ['$args', '$config', '$context', '$request'],
   field: ['$args', '$this', '$config', '$context', '$request'],
@@ -54,21 +52,6 @@ const VARIABLES: Record<Placement, readonly string[]> = {
 };
 /** The mapping of a response may also read the response's status. */
 const RESPONSE_VARIABLES = ['$status'];
-
-export interface Connector {
-  directive: ConstDirectiveNode;
-  args: ConnectArgs;
-  type: TypeModel;
-  fieldName: string | undefined;
-  placement: Placement;
-  /** The type the selection maps onto; undefined for a scalar or enum. */
-  target: TypeModel | undefined;
-  targetName: string;
-  /** Each variable a template or the selection reads, with the string it is in. */
-  references: (VariableReference & { node: StringValueNode | undefined; inSelection: boolean })[];
-  shape: OutputShape | undefined;
-  selectionNode: StringValueNode | undefined;
-}
 
 /**
  * Checks the `@source` and `@connect` directives of a connector subgraph before composition: that
@@ -127,8 +110,6 @@ export function checkConnectorSchema(document: DocumentNode, options: ConnectorC
   checkEntityCoverage(model, connectors, report);
   return { problems, implicitKeys };
 }
-
-export type Report = (message: string, location: string | undefined) => void;
 
 function coordinateOf(connector: Pick<Connector, 'type' | 'fieldName'>): string {
   return `@connect on ${connector.type.name}${connector.fieldName === undefined ? '' : `.${connector.fieldName}`}`;

@@ -1,4 +1,4 @@
-import type { Connector, Report } from './check-connectors.js';
+import type { Connector, Report } from './connector-model.js';
 import { nodeLocation } from './locate.js';
 import type { SchemaModel, TypeModel } from './schema-model.js';
 

@@ -3,7 +3,7 @@ import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../../src/errors.js';
 import { prepareSupergraph } from '../../../src/gateway/authorization/index.js';
-import { composeSupergraph } from '../../../src/gateway/compose.js';
+import { composeSupergraph } from '../../../src/supergraph/compose.js';
 import { SECURED_HEAD } from './fixtures.js';
 
 const FEDERATION = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.6",

@@ -5,8 +5,8 @@ import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/load.js';
 import { SupergraphRules, useAuthorization } from '../../../src/gateway/authorization/index.js';
-import { composeSupergraph } from '../../../src/gateway/compose.js';
-import { loadSupergraph } from '../../../src/gateway/supergraph-source.js';
+import { composeSupergraph } from '../../../src/supergraph/compose.js';
+import { loadSupergraph } from '../../../src/supergraph/load.js';
 import { MATRIX_SDL, SECURED_HEAD } from './fixtures.js';
 
 describe('keeping rules with the schema built from them', () => {

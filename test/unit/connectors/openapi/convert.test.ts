@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseSelection, parseTemplate } from '../../../../src/connectors/language/index.js';
 import { checkOpenApi, convertOpenApi } from '../../../../src/connectors/openapi/index.js';
-import { validateConnectorSchema } from '../../../../src/connectors/openapi/validate.js';
+import { validateConnectorSchema } from '../../../../src/supergraph/validate-connector-schema.js';
 
 const fixture = (name: string) => `test/fixtures/openapi/${name}`;
 const load = (name: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { connectorsSchema } from '../../../../src/config/connectors-schema.js';
-import { composeSupergraph, type SubgraphSdl } from '../../../../src/gateway/compose.js';
+import { composeSupergraph, type SubgraphSdl } from '../../../../src/supergraph/compose.js';
 import { extractConnectors } from '../../../../src/connectors/supergraph.js';
 import { UserFacingError } from '../../../../src/errors.js';
 

@@ -7,6 +7,7 @@ import type { ConnectorsConfig } from '../config/connectors-schema.js';
 import type { SubgraphConfig } from '../config/schema.js';
 import { checkConnectorSchema } from '../connectors/validate/check-connectors.js';
 import { UserFacingError } from '../errors.js';
+import { describeNetworkError } from '../network-error.js';
 
 export interface SubgraphSdl {
   name: string;
@@ -99,19 +100,6 @@ function extractSdl(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function describeNetworkError(error: unknown): string {
-  const code =
-    (error as { code?: string; cause?: { code?: string } }).code ??
-    (error as { cause?: { code?: string } }).cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND') return 'host not found';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
-    return 'timed out';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timed out';
-  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /**

@@ -3,10 +3,10 @@ import { Supergraph } from '@apollo/federation-internals';
 import type { GatehouseConfig } from '../config/load.js';
 import { extractConnectors } from '../connectors/supergraph.js';
 import { UserFacingError } from '../errors.js';
-import { prepareSupergraph } from './authorization/supergraph-metadata.js';
+import { prepareSupergraph } from '../gateway/authorization/supergraph-metadata.js';
 import { composeSupergraph, loadSubgraphSdls } from './compose.js';
 
-export { prepareSupergraph, type PreparedSupergraph } from './authorization/supergraph-metadata.js';
+export { prepareSupergraph, type PreparedSupergraph } from '../gateway/authorization/supergraph-metadata.js';
 
 export interface SupergraphLoadOptions {
   /** How long to wait for subgraphs that are introspected and not answering yet. */

@@ -1,5 +1,5 @@
-import { UserFacingError } from '../../errors.js';
-import { composeSupergraph } from '../../gateway/compose.js';
+import { UserFacingError } from '../errors.js';
+import { composeSupergraph } from './compose.js';
 
 /**
  * Checks the generated SDL before it is written, as `gatehouse compose` will: it parses, composes as
