@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { Agent, errors as undiciErrors } from 'undici';
+import { errors as undiciErrors, type Agent } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../network-error.js';
 import { ResponseTooLarge, readUndiciBody } from '../read-limited.js';
@@ -45,11 +45,8 @@ export const CONNECTOR_HTTP_EXTENSION = 'connectorHttp';
  * debugging is on.
  */
 export class ConnectorHttpClient {
-  private readonly agent: Agent;
-
-  constructor(connectionsPerOrigin: number) {
-    this.agent = new Agent({ connections: connectionsPerOrigin, keepAliveTimeout: 30_000 });
-  }
+  /** `agent` is the gateway's (HttpPools), closed when the gateway stops. */
+  constructor(private readonly agent: Agent) {}
 
   async send(request: ConnectorRequest, label: RequestLabel): Promise<ConnectorResponse> {
     let status: number;
@@ -98,10 +95,6 @@ export class ConnectorHttpClient {
         debug,
       );
     }
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Agent } from 'undici';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { compileConnectorGraph } from './compile.js';
@@ -19,8 +20,10 @@ export class ConnectorRuntime {
   constructor(
     private readonly config: GatehouseConfig,
     private readonly logger: FastifyBaseLogger,
+    /** The gateway's agent for REST services (HttpPools). */
+    agent: Agent,
   ) {
-    this.http = new ConnectorHttpClient(config.connectors.connectionsPerOrigin);
+    this.http = new ConnectorHttpClient(agent);
   }
 
   /** The supergraph without its connectors, which now run here. */
@@ -63,10 +66,6 @@ export class ConnectorRuntime {
   transport(name: string): ConnectorTransport | undefined {
     const subgraph = this.subgraphs.get(name);
     return subgraph ? new ConnectorTransport(subgraph, this.config.auth.forwardToken) : undefined;
-  }
-
-  async close(): Promise<void> {
-    await this.http.close();
   }
 }
 

@@ -1,9 +1,10 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../network-error.js';
 import { declaresMoreThan } from '../read-limited.js';
+import type { HttpPools } from './http-pools.js';
 import { withFailure, type SubgraphTransport } from './subgraph-call.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -30,17 +31,11 @@ export class HttpSubgraphTransport implements SubgraphTransport {
     readonly name: string,
     url: string,
     private readonly options: SubgraphTransportOptions,
+    pools: HttpPools,
   ) {
     const target = new URL(url);
     this.path = `${target.pathname}${target.search}`;
-    this.pool = new Pool(target.origin, {
-      connections: options.connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      // undici counts the body as it parses it and closes the connection past this.
-      maxResponseSize: options.maxResponseBytes,
-    });
+    this.pool = pools.subgraphPool(name, target, options);
   }
 
   send(call: { body: string; headers: Record<string, string> }): Promise<GatewayGraphQLResponse> {
@@ -131,9 +126,8 @@ export class HttpSubgraphTransport implements SubgraphTransport {
     return this.options.maxResponseBytes;
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
-  }
+  /** The pool is the gateway's (HttpPools), closed when the gateway stops. */
+  async close(): Promise<void> {}
 }
 
 /** undici's error when a body outgrows the pool's `maxResponseSize`. */

@@ -7,6 +7,7 @@ import { ConnectorRuntime } from '../connectors/runtime.js';
 import { boundedDocumentStore, DOCUMENT_STORE_LIMITS } from '../execution/document-store.js';
 import { GatehouseExecution } from '../execution/executor.js';
 import { SubgraphSource, type SubgraphCallHook } from '../execution/subgraph-call.js';
+import type { HttpPools } from '../execution/http-pools.js';
 import { HttpSubgraphTransport } from '../execution/subgraph-data-source.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import type { GatehouseContext } from '../request-context.js';
@@ -25,6 +26,8 @@ export interface GraphQLRuntimeOptions {
   logger: FastifyBaseLogger;
   /** The assembled plugin list: its operation, subgraph-call and supergraph hooks are installed here. */
   plugins: readonly GatewayPlugin[];
+  /** The gateway's connections (from the composition root). */
+  http: HttpPools;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function startGraphQLRuntime({
   supergraphSdl,
   logger,
   plugins,
+  http,
 }: GraphQLRuntimeOptions): Promise<GraphQLRuntime> {
   const sources: SubgraphSource[] = [];
   // The current source of each subgraph; the gateway builds a new one when a URL changes.
@@ -45,7 +49,7 @@ export async function startGraphQLRuntime({
   const callHooks = plugins.flatMap((plugin): SubgraphCallHook[] =>
     plugin.subgraphCall ? [plugin.subgraphCall] : [],
   );
-  const connectors = new ConnectorRuntime(config, logger);
+  const connectors = new ConnectorRuntime(config, logger, http.restAgent);
   const prepare = (sdl: string) =>
     plugins.reduce(
       (prepared, plugin) => plugin.prepareSupergraph?.(prepared) ?? prepared,
@@ -68,11 +72,16 @@ export async function startGraphQLRuntime({
       const settings = subgraphSettings.get(name);
       const transport =
         connectors.transport(name) ??
-        new HttpSubgraphTransport(name, url, {
-          timeoutMs: settings?.timeoutMs ?? config.transport.timeoutMs,
-          maxResponseBytes: settings?.maxResponseBytes ?? config.transport.maxResponseBytes,
-          connections: config.transport.connectionsPerSubgraph,
-        });
+        new HttpSubgraphTransport(
+          name,
+          url,
+          {
+            timeoutMs: settings?.timeoutMs ?? config.transport.timeoutMs,
+            maxResponseBytes: settings?.maxResponseBytes ?? config.transport.maxResponseBytes,
+            connections: config.transport.connectionsPerSubgraph,
+          },
+          http,
+        );
       const source = new SubgraphSource(name, transport, callHooks);
       sources.push(source);
       sourcesByName.set(name, source);
@@ -114,7 +123,6 @@ export async function startGraphQLRuntime({
     async stop() {
       await apollo.stop();
       await Promise.all(sources.map((source) => source.close()));
-      await connectors.close();
     },
   };
 }

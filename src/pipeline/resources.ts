@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createAuthorizerClient, type AuthorizerClient } from '../auth/authorizer.js';
 import type { GatehouseConfig } from '../config/load.js';
+import { HttpPools } from '../execution/http-pools.js';
 import { openStore, type Store } from '../store/index.js';
 
 /**
@@ -14,6 +15,8 @@ export interface GatewayResources {
   readonly store: Store | undefined;
   /** The external authorizer's client, one cache for identity and `@policy` checks. */
   readonly authorizer: AuthorizerClient | undefined;
+  /** Keep-alive connections to subgraphs and REST services. */
+  readonly http: HttpPools;
 }
 
 export interface OwnedResources extends GatewayResources {
@@ -21,10 +24,7 @@ export interface OwnedResources extends GatewayResources {
   dispose(): Promise<void>;
 }
 
-export async function createResources(
-  config: GatehouseConfig,
-  logger: Logger,
-): Promise<OwnedResources> {
+export async function createResources(config: GatehouseConfig, logger: Logger): Promise<OwnedResources> {
   const disposers: (() => Promise<void> | void)[] = [];
   const dispose = async () => {
     for (const close of disposers.reverse()) await close();
@@ -39,7 +39,9 @@ export async function createResources(
       disposers.push(() => opened.close());
     }
     const authorizer = config.auth.authorizer && createAuthorizerClient(config.auth.authorizer, logger);
-    return { logger, store, authorizer, dispose };
+    const http = new HttpPools(config.connectors.connectionsPerOrigin);
+    disposers.push(() => http.close());
+    return { logger, store, authorizer, http, dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -69,7 +69,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await app.listen({ port: config.server.port, host: config.server.host });
     url = baseUrl(app, config);
     const supergraphSdl = options.supergraphSdl ?? (await loadSupergraph(config));
-    runtime = await startGraphQLRuntime({ config, supergraphSdl, logger: app.log, plugins });
+    runtime = await startGraphQLRuntime({
+      config,
+      supergraphSdl,
+      logger: app.log,
+      plugins,
+      http: resources.http,
+    });
   } catch (error) {
     state = { phase: 'failed', reason: error instanceof Error ? error.message : String(error) };
     await app?.close();

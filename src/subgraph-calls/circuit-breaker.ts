@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { GraphQLError } from 'graphql';
+import type { Logger } from 'pino';
 import { withOverrides, type BreakerPolicy, type CircuitBreakerConfig } from '../config/resilience-schema.js';
 import { gatehouseError } from '../errors.js';
 import { failureOf, withFailure, type SubgraphResponse } from '../execution/subgraph-call.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
-import type { GatewayResources } from '../pipeline/resources.js';
 import { CircuitBreaker, type BreakerReport, type BreakerState } from './breaker-state.js';
 
 /** A breaker with the handlers of its calls' outcomes, made once so that a call allocates none. */
@@ -27,7 +27,8 @@ interface Guard {
  */
 export function useCircuitBreaker(
   config: CircuitBreakerConfig,
-  { logger }: Pick<GatewayResources, 'logger'>,
+  /** The gateway's logger, from its resources: each transition is logged. */
+  { logger }: { readonly logger: Logger },
   /** The subgraphs known from the config, whose breakers `/ready` shows before their first call. */
   subgraphNames: readonly string[] = [],
   clock: () => number = () => performance.now(),
