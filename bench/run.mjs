@@ -3,14 +3,16 @@
 // bench/README.md describes the runs, the figures and the BENCH_* environment variables.
 //
 // Starts the benchmark subgraphs once, then runs the contenders one at a time, round by round (A B C,
-// A B C, ...). Any wrong response, error or timeout fails the whole run (exit code 1). Writes
-// bench/results/latest.json (and a timestamped copy) and prints a table to stdout; progress goes to stderr.
+// A B C, ...), then B and D (B without in-flight de-duplication) once each, shorter. Any wrong
+// response, error or timeout fails the whole run (exit code 1). Writes bench/results/latest.json (and a
+// timestamped copy) and prints a table to stdout; progress goes to stderr.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readConfig } from './lib/config.mjs';
-import { contendersFor } from './lib/contenders.mjs';
+import { CONTENDERS, contendersFor, writeContenderFiles } from './lib/contenders.mjs';
+import { dedupeComparison } from './lib/dedupe.mjs';
 import { makeWorkload } from './lib/load.mjs';
 import { stopAllProcesses } from './lib/processes.mjs';
 import { buildReport, printReport, writeReport } from './lib/report.mjs';
@@ -30,6 +32,7 @@ async function main() {
 
   const startedAt = new Date();
   const tmp = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-'));
+  writeContenderFiles(CONTENDERS, tmp);
   const cleanup = async () => {
     await stopAllProcesses();
     rmSync(tmp, { recursive: true, force: true });
@@ -64,6 +67,8 @@ async function main() {
       rounds.push(runs);
     }
 
+    const dedupe = await dedupeComparison({ config, subgraphs, supergraphFile, workload });
+
     const summary = summarise(rounds, config.contenders);
     const report = buildReport({
       startedAt,
@@ -72,6 +77,7 @@ async function main() {
       contenders,
       summary,
       rounds,
+      dedupe,
     });
     writeReport(report);
     printReport(report);

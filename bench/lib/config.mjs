@@ -23,6 +23,9 @@ export function readConfig() {
     subgraphBasePort: numberEnv('BENCH_SUBGRAPH_BASE_PORT', 0, { min: 0, integer: true }),
     readyTimeoutSec: numberEnv('BENCH_READY_TIMEOUT', 60, { min: 1 }),
     subgraphResponseCache: process.env.BENCH_SUBGRAPH_RESPONSE_CACHE !== '0',
+    // The de-duplication figure: B and D (B without it) once each, after the rounds; 0 leaves it out.
+    dedupeDuration: numberEnv('BENCH_DEDUPE_DURATION', 5, { min: 0, integer: true }),
+    dedupeWarmup: numberEnv('BENCH_DEDUPE_WARMUP', 2, { min: 0, integer: true }),
     rssSampleMs: 100,
   };
 }

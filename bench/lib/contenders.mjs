@@ -1,6 +1,6 @@
 // The contenders: what each label runs, and how its command line and environment are made.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fail, ROOT } from './util.mjs';
 
 const LISTEN_ARGS = ['--supergraph', '{supergraph}', '--port', '{port}', '--host', '{host}'];
@@ -10,18 +10,30 @@ export const COMMON_ENV = { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '
 
 /**
  * `node args` run from the repository root; args[0] is the script, which must exist. `{supergraph}`,
- * `{port}` and `{host}` in args are replaced for each run; `env` is added to the common environment.
+ * `{port}` and `{host}` in args are replaced for each run, and `{dir}` by the run's temporary
+ * directory, where `files` (name → text) are written; `env` is added to the common environment.
  */
-function contender(label, name, description, args) {
-  return { label, name, description, command: process.execPath, args, env: {} };
+function contender(label, name, description, args, files = {}) {
+  return { label, name, description, command: process.execPath, args, env: {}, files };
 }
 
-function gatehouse(label, workers) {
+function gatehouse(label, workers, { config, suffix = '' } = {}) {
+  const configFile = `${label}.gatehouse.yaml`;
   return contender(
     label,
-    `gatehouse-workers-${workers}`,
-    `gatehouse serve --stage prod --workers ${workers}`,
-    ['dist/src/cli/main.js', 'serve', ...LISTEN_ARGS, '--stage', 'prod', '--workers', String(workers)],
+    `gatehouse-workers-${workers}${suffix}`,
+    `gatehouse serve --stage prod --workers ${workers}${config ? `, config: ${config}` : ''}`,
+    [
+      'dist/src/cli/main.js',
+      'serve',
+      ...(config ? ['--config', `{dir}/${configFile}`] : []),
+      ...LISTEN_ARGS,
+      '--stage',
+      'prod',
+      '--workers',
+      String(workers),
+    ],
+    config ? { [configFile]: `${config.trim()}\n` } : {},
   );
 }
 
@@ -32,7 +44,16 @@ export const CONTENDERS = [
   ]),
   gatehouse('B', 1),
   gatehouse('C', 2),
+  // B without in-flight de-duplication: what sharing identical concurrent subgraph calls saves.
+  gatehouse('D', 1, { config: 'transport: { dedupeInflight: false }', suffix: '-no-dedupe' }),
 ];
+
+/** Writes the contenders' files into the run's temporary directory (`{dir}` in their arguments). */
+export function writeContenderFiles(contenders, dir) {
+  for (const { files } of contenders) {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  }
+}
 
 /** The contenders with these labels, each checked to have its script built. */
 export function contendersFor(labels) {
@@ -55,7 +76,8 @@ export function invocation(contender, { supergraphFile, port, host }) {
     arg
       .replaceAll('{supergraph}', supergraphFile)
       .replaceAll('{port}', String(port))
-      .replaceAll('{host}', host);
+      .replaceAll('{host}', host)
+      .replaceAll('{dir}', dirname(supergraphFile));
   return {
     args: contender.args.map(substitute),
     env: { ...process.env, ...COMMON_ENV, ...contender.env },

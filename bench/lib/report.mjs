@@ -13,9 +13,10 @@ const NOTES = [
   'Peak RSS: summed VmRSS of the contender process tree, sampled every 100 ms from start to the end of the measured window.',
   'Subgraph req/req: requests the subgraphs received from the start of the measured window until the gateway drained / requests sent; subgraphRequestsPerRequestSequential: the same for single requests sent one after the other.',
   'The gateway is idle (subgraphs quiet for 500 ms) when the measured window starts.',
+  'dedupe: B (in-flight de-duplication on, the default) and D (the same with transport.dedupeInflight: false), one short run each after the rounds; ratioOnToOff is on / off.',
 ];
 
-export function buildReport({ startedAt, config, workloadDir, contenders, summary, rounds }) {
+export function buildReport({ startedAt, config, workloadDir, contenders, summary, rounds, dedupe = null }) {
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -38,6 +39,7 @@ export function buildReport({ startedAt, config, workloadDir, contenders, summar
     notes: NOTES,
     summary,
     rounds,
+    dedupe,
   };
 }
 
@@ -94,11 +96,45 @@ function formatTable(summary, contenders) {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
-export function printReport({ config, machine, contenders, summary }) {
+/** B with and without in-flight de-duplication (D), and the ratio of each figure. */
+function formatDedupe({ on, off, ratioOnToOff }) {
+  const fmt = (value, digits = 2) =>
+    value === null || value === undefined ? '-' : String(round(value, digits));
+  const row = (name, figures, digits, rpsDigits = digits) => [
+    name,
+    fmt(figures.subgraphRequestsPerRequest, digits),
+    fmt(figures.subgraphRequestsPerRequestSequential, digits),
+    fmt(figures.rps, rpsDigits),
+    fmt(figures.cpuMsPerRequest, digits),
+    fmt(figures.p99Ms, digits),
+  ];
+  const rows = [
+    ['in-flight de-duplication', 'sg req/req', 'sequential', 'req/s', 'CPU ms/req', 'p99 ms'],
+    row('B on (default)', on, 2, 1),
+    row('D off', off, 2, 1),
+    row('on / off', ratioOnToOff, 3),
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
+  const line = (cells) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ');
+  return [line(rows[0]), line(widths.map((width) => '-'.repeat(width))), ...rows.slice(1).map(line)].join(
+    '\n',
+  );
+}
+
+export function printReport({ config, machine, contenders, summary, dedupe }) {
   process.stdout.write(
     `\nMedians over ${config.rounds} round(s); ${config.duration} s measured after ${config.warmup} s warm-up, ` +
       `${config.connections} connections, ${machine.cpus} CPUs, Node ${machine.node}\n\n`,
   );
   process.stdout.write(`${formatTable(summary, contenders)}\n\n`);
+  if (dedupe) {
+    process.stdout.write(
+      `One run each, ${dedupe.durationSec} s measured after ${dedupe.warmupSec} s warm-up, ` +
+        `${dedupe.connections} connections:\n\n${formatDedupe(dedupe)}\n\n`,
+    );
+  }
   process.stdout.write(`Written to ${join('bench', 'results', 'latest.json')}\n`);
 }

@@ -9,6 +9,7 @@ interface JsonSchemaNode {
   items?: JsonSchemaNode;
   additionalProperties?: JsonSchemaNode | boolean;
   anyOf?: JsonSchemaNode[];
+  default?: unknown;
 }
 
 /**
@@ -22,7 +23,8 @@ export function configReference(): string {
   const walk = (node: JsonSchemaNode, path: string, defaultValue: unknown) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const childPath = path ? `${path}.${key}` : key;
-      const childDefault = isRecord(defaultValue) ? defaultValue[key] : undefined;
+      // Defaults inside optional sections (an issuer, the authorizer) come from the field's own schema.
+      const childDefault = isRecord(defaultValue) ? defaultValue[key] : child.default;
       const isNested = child.properties !== undefined;
       rows.push(
         `| \`${childPath}\` | ${typeName(child)} | ${isNested ? '' : formatDefault(childDefault)} | ${child.description ?? ''} |`,

@@ -49,7 +49,7 @@ export const retriesSchema = z
     budgetPerRequest: integer(0, 100)
       .default(3)
       .describe(
-        'Most retries of all the subgraph calls made for one client request together, so that an outage cannot multiply the traffic it gets.',
+        'Most retries of all the subgraph calls made for one client request together, so that one request cannot multiply its latency or the calls it sends. 0 turns retries off.',
       ),
     all: retryPolicySchema.default(RETRY_DEFAULTS).describe('The retry policy of every subgraph.'),
     subgraphs: z

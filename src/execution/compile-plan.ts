@@ -3,7 +3,6 @@ import type { FetchNode, PlanNode, QueryPlan, SubscriptionNode } from '@apollo/q
 import { Kind, parse, visit, type DocumentNode, type VariableDefinitionNode } from 'graphql';
 import { compileRewrites, type CompiledRewrite } from './data-rewrites.js';
 import { mergeableRootKeys } from './merge-operations.js';
-import { ByteAllowance, lazyBytesLimit, scheduleBytesBound } from './plan-bytes.js';
 import {
   compileRequires,
   flatRequires,
@@ -12,7 +11,6 @@ import {
 } from './representations.js';
 import { compileResponseShape, type ResponseShape } from './response-shape.js';
 import type { SchemaFacts } from './schema-facts.js';
-import type { Schedule } from './schedule.js';
 
 /** One Fetch node of the plan, with everything execution needs read out of it once. */
 export interface FetchStep {
@@ -60,15 +58,6 @@ export interface CompiledPlan {
   /** Default values of the operation's variables, for conditions. */
   defaults: Readonly<Record<string, unknown>>;
   variableDefinitions: readonly VariableDefinitionNode[];
-  /** Schedules by the values of the plan's Condition variables ('' without conditions). */
-  schedules: Map<string, Schedule>;
-  /** An upper bound of the bytes of one schedule, taken from `lazy` for each. */
-  scheduleBytes: number;
-  /**
-   * What the schedules and the merged queries built for requests may weigh together (plan-bytes.ts);
-   * replaced by a new one when the schedules are dropped.
-   */
-  lazy: ByteAllowance;
 }
 
 /** The plan is run by Apollo's executor instead, for this reason. */
@@ -103,7 +92,6 @@ export function compilePlan(
     for (const key of keys) {
       if (key in Object.prototype) throw new Unsupported(`the response key "${key}"`);
     }
-    const scheduleBytes = scheduleBytesBound(steps);
     const defaults: Record<string, unknown> = {};
     for (const { variable, defaultValue } of operation.variableDefinitions.definitions()) {
       if (defaultValue !== undefined) defaults[variable.name] = defaultValue;
@@ -117,9 +105,6 @@ export function compilePlan(
       planConditions,
       defaults,
       variableDefinitions,
-      schedules: new Map(),
-      scheduleBytes,
-      lazy: new ByteAllowance(lazyBytesLimit(steps, planConditions.length, scheduleBytes)),
     };
   } catch (error) {
     if (error instanceof Unsupported) return { kind: 'apollo', reason: error.message };
@@ -224,8 +209,8 @@ function compileFetch(
 
 /**
  * The operation text with the operation's name cut out. The name is the token after the operation
- * keyword, which opens the text Apollo's planner prints; when the text does not start that way, it
- * is its own signature, and the fetch merely shares its request with no other.
+ * keyword, which opens the text Apollo's planner prints. Should the text start otherwise, all of it
+ * is the signature: the fetch then shares a request only with fetches of the very same text.
  */
 function signatureOf(document: DocumentNode, operation: string): string {
   const definition = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);

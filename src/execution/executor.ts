@@ -2,9 +2,8 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getVariableValues, GraphQLError } from 'graphql';
 import type { CompiledPlan } from './compile-plan.js';
-import { ByteAllowance } from './plan-bytes.js';
 import { runSchedule, type RawSubgraphSource } from './run-plan.js';
-import { scheduleFor, type Schedule } from './schedule.js';
+import { cachedSchedule, type Schedule } from './schedule.js';
 import { shapeResponse } from './shape-response.js';
 import { SupergraphState } from './supergraph-state.js';
 
@@ -31,8 +30,6 @@ export interface GatehouseExecutionOptions {
 }
 
 const NO_CONDITIONS: readonly boolean[] = [];
-// Schedules kept per plan, one per combination of Condition values seen.
-const MAX_SCHEDULES_PER_PLAN = 64;
 
 /**
  * Gatehouse's executor for Apollo query plans. Planning stays Apollo's (its QueryPlanner over the
@@ -148,21 +145,8 @@ function conditionValues(
   return values;
 }
 
-/** The schedule for the values of the plan's Condition variables, built once per combination. */
+/** The schedule for the values of the plan's Condition variables; undefined when one is not a boolean. */
 function scheduleOf(plan: CompiledPlan, variables: Readonly<Record<string, unknown>>): Schedule | undefined {
   const values = conditionValues(plan.planConditions, plan, variables);
-  if (!values) return undefined;
-  const key = values.map((value) => (value ? '1' : '0')).join('');
-  let schedule = plan.schedules.get(key);
-  if (!schedule) {
-    // Start over when the plan's allowance is spent: the new schedule's calls take from the new one.
-    if (plan.schedules.size >= MAX_SCHEDULES_PER_PLAN || !plan.lazy.take(plan.scheduleBytes)) {
-      plan.schedules.clear();
-      plan.lazy = new ByteAllowance(plan.lazy.limit);
-      plan.lazy.take(plan.scheduleBytes);
-    }
-    schedule = scheduleFor(plan, (variable) => values[plan.planConditions.indexOf(variable)] === true);
-    plan.schedules.set(key, schedule);
-  }
-  return schedule;
+  return values && cachedSchedule(plan, values);
 }

@@ -1,5 +1,3 @@
-import type { CompiledPlan, FetchStep } from './compile-plan.js';
-
 /*
  * What a compiled plan keeps on the heap, estimated from counts read off it once, when it is compiled,
  * so that the plan cache can be bounded by bytes (lru-cache.ts). Nothing here runs on a cache hit.
@@ -12,10 +10,11 @@ import type { CompiledPlan, FetchStep } from './compile-plan.js';
  * smallest estimate that is above every row) gave about 10 KB per plan, 750 bytes per selection,
  * 6 per character of response keys, 3.2 KB per fetch, 2 per character of fetch text, 67 per node of
  * the parsed fetches, 240 per root key and 2 per character of retained text; `PLAN_BYTES` is that
- * with about 25% to spare. Measured: an operation of 8,000 aliases (about 127 KB of text) keeps
- * 8.7 MiB (13.2 MiB on entities, 12.1 MiB with a variable in each field); the benchmark's query
- * 126 KiB. Without the allowance, the estimate is 1.25 to 1.6 times what was measured for operations
- * of 100 fields and more, up to 4 times for the smallest (whose estimate is mostly `base`).
+ * with about 25% to spare. Measured: an operation of 8,000 aliases of one field (127 KB of text)
+ * keeps 8.7 MiB (12.9 MiB on entities, 12.1 MiB with a variable in each field), the benchmark's query
+ * 126 KiB. The whole estimate, allowance included, is 1.3 to 1.9 times the measure from 100 fields
+ * up (2.5 at most, for long string arguments), and about 40 KiB for the smallest operations, which
+ * keep 10 to 26 KiB.
  */
 
 /** Bytes per unit of each count; see the calibration above. */
@@ -40,7 +39,7 @@ const PLAN_BYTES = {
   perVariable: 512,
 } as const;
 
-/** What one schedule may weigh, besides the root keys it aliases. */
+/** What one schedule may weigh: its waves and calls, a part per fetch, an alias per root key. */
 const SCHEDULE_BYTES = { base: 512, perStep: 512, perVariable: 64, perRootKey: 96 } as const;
 
 /** Schedules an allowance makes room for, at most: more combinations of conditions start over. */
@@ -73,8 +72,24 @@ export class ByteAllowance {
   }
 }
 
+/** What the estimates read off a fetch step (compile-plan.ts). */
+export interface StepCounts {
+  readonly operation: string;
+  readonly documentNodes: number;
+  readonly rootKeys: readonly string[] | undefined;
+  readonly variableUsages: readonly string[];
+}
+
+/** What the estimates read off a compiled plan (compile-plan.ts). */
+export interface PlanCounts {
+  readonly shape: { readonly selectionCount: number; readonly keyChars: number };
+  readonly steps: readonly StepCounts[];
+  readonly planConditions: readonly string[];
+  readonly variableDefinitions: readonly unknown[];
+}
+
 /** An upper bound of the bytes of one schedule of a plan with these steps (any subset weighs less). */
-export function scheduleBytesBound(steps: readonly FetchStep[]): number {
+export function scheduleBytesBound(steps: readonly StepCounts[]): number {
   let bytes = SCHEDULE_BYTES.base;
   for (const step of steps) {
     bytes += SCHEDULE_BYTES.perStep + SCHEDULE_BYTES.perVariable * step.variableUsages.length;
@@ -84,18 +99,15 @@ export function scheduleBytesBound(steps: readonly FetchStep[]): number {
 }
 
 /**
- * The allowance of a plan: room for a schedule per combination of its Condition values (up to
- * `SCHEDULE_SLOTS`), and for merged queries twice the length of its fetch operations.
+ * The limit of a plan's allowance: room for a schedule per combination of its Condition values (up
+ * to `SCHEDULE_SLOTS`), and for merged queries twice the length of its fetch operations.
  */
-export function lazyBytesLimit(
-  steps: readonly FetchStep[],
-  conditionCount: number,
-  scheduleBytes: number,
-): number {
+export function lazyBytesLimit(plan: PlanCounts): number {
   let fetchChars = 0;
-  for (const step of steps) fetchChars += step.operation.length;
-  const schedules = Math.min(SCHEDULE_SLOTS, 2 ** conditionCount);
-  return LAZY_FLOOR + schedules * scheduleBytes + 2 * (fetchChars + MERGED_QUERY_ENTRY * steps.length);
+  for (const step of plan.steps) fetchChars += step.operation.length;
+  const schedules = Math.min(SCHEDULE_SLOTS, 2 ** plan.planConditions.length);
+  const merged = 2 * (fetchChars + MERGED_QUERY_ENTRY * plan.steps.length);
+  return LAZY_FLOOR + schedules * scheduleBytesBound(plan.steps) + merged;
 }
 
 export function mergedQueryBytes(json: string): number {
@@ -107,7 +119,7 @@ export function mergedQueryBytes(json: string): number {
  * shape and the code generated from it, its fetch steps, a call per step (how a failed merged request
  * is retried), its allowance, and `retainedChars` of operation text kept with its variable definitions.
  */
-export function estimatePlanBytes(plan: CompiledPlan, retainedChars: number): number {
+export function estimatePlanBytes(plan: PlanCounts, retainedChars: number): number {
   const { shape, steps } = plan;
   let bytes =
     PLAN_BYTES.base +
@@ -115,8 +127,8 @@ export function estimatePlanBytes(plan: CompiledPlan, retainedChars: number): nu
     PLAN_BYTES.perKeyChar * shape.keyChars +
     PLAN_BYTES.perVariable * plan.variableDefinitions.length +
     PLAN_BYTES.perRetainedChar * retainedChars +
-    plan.scheduleBytes +
-    plan.lazy.limit;
+    scheduleBytesBound(steps) +
+    lazyBytesLimit(plan);
   for (const step of steps) {
     bytes += PLAN_BYTES.perStep + PLAN_BYTES.perFetchChar * step.operation.length;
     bytes += PLAN_BYTES.perDocumentNode * step.documentNodes;

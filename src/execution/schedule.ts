@@ -1,6 +1,6 @@
 import type { CompiledPlan, FetchStep, PlanTree } from './compile-plan.js';
 import { mergeOperations, partPrefix } from './merge-operations.js';
-import { ByteAllowance, mergedQueryBytes } from './plan-bytes.js';
+import { ByteAllowance, lazyBytesLimit, mergedQueryBytes, scheduleBytesBound } from './plan-bytes.js';
 
 /*
  * The wave scheduler's static half. A plan (with its Condition nodes settled) becomes a dependency DAG
@@ -28,7 +28,7 @@ export interface Call {
   parts: Part[];
   /** JSON text of the merged query, by bit mask of the parts that have something to fetch. */
   mergedQueries: Map<number, string>;
-  /** Their estimated bytes, taken from the plan's allowance. */
+  /** Their estimated bytes, taken from `lazy`, the allowance of the plan the call was made for. */
   mergedBytes: number;
   lazy: ByteAllowance;
 }
@@ -52,8 +52,60 @@ export interface Part {
 // The bit mask of active parts is a 32-bit integer.
 const MAX_PARTS_PER_CALL = 30;
 const MAX_MERGED_QUERIES_PER_CALL = 32;
+// Schedules kept per plan, one per combination of Condition values seen.
+const MAX_SCHEDULES_PER_PLAN = 64;
 
-export function scheduleFor(plan: CompiledPlan, conditions: (variable: string) => boolean): Schedule {
+/** What is built for a plan as requests need it, and the allowance it takes its bytes from. */
+interface BuiltForPlan {
+  /** Schedules by the values of the plan's Condition variables ('' without conditions). */
+  readonly schedules: Map<string, Schedule>;
+  /** Replaced by a new one when the schedules are dropped, which the new schedules' calls take from. */
+  lazy: ByteAllowance;
+  /** What each schedule takes from it. */
+  readonly scheduleBytes: number;
+}
+
+const builtForPlans = new WeakMap<CompiledPlan, BuiltForPlan>();
+
+/**
+ * The schedule for `values`, the values of `plan.planConditions`: built once per combination, and
+ * kept while the plan's allowance (plan-bytes.ts) has room for it; when it has none, or too many
+ * combinations were seen, the plan's schedules are dropped and built again as requests need them.
+ */
+export function cachedSchedule(plan: CompiledPlan, values: readonly boolean[]): Schedule {
+  let built = builtForPlans.get(plan);
+  if (!built) {
+    built = {
+      schedules: new Map(),
+      lazy: new ByteAllowance(lazyBytesLimit(plan)),
+      scheduleBytes: scheduleBytesBound(plan.steps),
+    };
+    builtForPlans.set(plan, built);
+  }
+  const key = values.length === 0 ? '' : values.map((value) => (value ? '1' : '0')).join('');
+  let schedule = built.schedules.get(key);
+  if (!schedule) {
+    if (built.schedules.size >= MAX_SCHEDULES_PER_PLAN || !built.lazy.take(built.scheduleBytes)) {
+      built.schedules.clear();
+      built.lazy = new ByteAllowance(built.lazy.limit);
+      built.lazy.take(built.scheduleBytes);
+    }
+    const conditions = (variable: string) => values[plan.planConditions.indexOf(variable)] === true;
+    schedule = scheduleFor(plan, conditions, built.lazy);
+    built.schedules.set(key, schedule);
+  }
+  return schedule;
+}
+
+/**
+ * The schedule of `plan` with its Condition nodes settled by `conditions`. Its calls keep the merged
+ * queries they build while `lazy` has room for them.
+ */
+export function scheduleFor(
+  plan: CompiledPlan,
+  conditions: (variable: string) => boolean,
+  lazy: ByteAllowance = new ByteAllowance(lazyBytesLimit(plan)),
+): Schedule {
   const nodes: DagNode[] = [];
   if (plan.tree) addToDag(plan.tree, [], nodes, conditions);
   assignLevels(nodes, !plan.isMutation);
@@ -63,9 +115,7 @@ export function scheduleFor(plan: CompiledPlan, conditions: (variable: string) =
   for (const level of levels) {
     if (!level || level.length === 0) continue;
     const steps = [...level].sort((a, b) => a.index - b.index);
-    const calls = plan.isMutation
-      ? steps.map((step) => call([[step]], plan.lazy))
-      : groupCalls(steps, plan.lazy);
+    const calls = plan.isMutation ? steps.map((step) => call([[step]], lazy)) : groupCalls(steps, lazy);
     waves.push({ steps, calls });
   }
   return { waves };

@@ -34,7 +34,7 @@ export function useCircuitBreaker(
   clock: () => number = () => performance.now(),
 ): GatewayPlugin | undefined {
   const policyOf = (subgraph: string): BreakerPolicy => {
-    const override = config.subgraphs[subgraph];
+    const override = Object.hasOwn(config.subgraphs, subgraph) ? config.subgraphs[subgraph] : undefined;
     return override === undefined ? config.all : withOverrides(config.all, override);
   };
   const anyEnabled =
@@ -100,9 +100,9 @@ export function useCircuitBreaker(
       }
     },
     readiness() {
-      const subgraphs: Record<string, BreakerReport> = {};
-      for (const [name, guard] of guards) if (guard !== null) subgraphs[name] = guard.breaker.report();
-      return { subgraphs };
+      const reports: [string, BreakerReport][] = [];
+      for (const [name, guard] of guards) if (guard !== null) reports.push([name, guard.breaker.report()]);
+      return { subgraphs: Object.fromEntries(reports) };
     },
   };
 }

@@ -22,8 +22,8 @@ const REAL_CLOCK: RetryClock = { random: Math.random, sleep };
 const RETRIED_STATUSES = new Set([502, 503, 504]);
 
 /**
- * Retries of failed subgraph queries, as Hive Gateway's `useUpstreamRetry` and Apollo Router's
- * `traffic_shaping.…experimental_retry` have them: only queries (a mutation is never sent twice),
+ * Retries of failed subgraph queries, as Hive Gateway's `useUpstreamRetry` and Apollo Router 1.x's
+ * `traffic_shaping.…experimental_retry` had them: only queries (a mutation is never sent twice),
  * only when the subgraph could not have acted on the request or said it is overloaded (connection
  * failures, 502, 503, 504; timeouts if `onTimeout`), with jittered exponential backoff, and at most
  * `budgetPerRequest` retries for all the calls of one client request. Installed before the circuit

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readBenchFile } from '../../../bench/subgraphs/workload.js';
 import type { ApolloPlan, CompiledPlan } from '../../../src/execution/compile-plan.js';
 import { ByteAllowance, estimatePlanBytes } from '../../../src/execution/plan-bytes.js';
-import { mergedQueryJson, scheduleFor, type Call } from '../../../src/execution/schedule.js';
+import { cachedSchedule, mergedQueryJson, scheduleFor, type Call } from '../../../src/execution/schedule.js';
 import { SupergraphState } from '../../../src/execution/supergraph-state.js';
 import type { LruCacheLimits } from '../../../src/execution/lru-cache.js';
 import { composeFixture } from './fixture.js';
@@ -105,13 +105,29 @@ describe("a plan's allowance", () => {
 
   /** A call of the benchmark's schedule that sends three operations at once, made with `allowance`. */
   function mergedCall(allowance: ByteAllowance): Call {
-    const plan = benchPlan();
-    plan.lazy = allowance;
-    const calls = scheduleFor(plan, () => false).waves.flatMap((wave) => wave.calls);
+    const calls = scheduleFor(benchPlan(), () => false, allowance).waves.flatMap((wave) => wave.calls);
     const call = calls.find((candidate) => candidate.parts.length === 3);
     if (!call) throw new Error('the benchmark schedule has no call of three parts');
     return call;
   }
+
+  it('keeps a schedule per combination of Condition values', () => {
+    const conditional = composeFixture({
+      counter:
+        'type Query { value: Int } type Note @key(fields: "id") { id: ID! text: String! } type Mutation { note: Note }',
+      audit: 'type Note @key(fields: "id") { id: ID! length: Int }',
+    });
+    const state = new SupergraphState(undefined as never, conditional.sdl, { maxBytes: MIB }, () => {});
+    const query = 'mutation M($more: Boolean!) { note { text length @include(if: $more) } }';
+    const plan = compiled(state.planFor('m', undefined, parse(query), []));
+    expect(plan.planConditions).toEqual(['more']);
+    const withLength = cachedSchedule(plan, [true]);
+    const without = cachedSchedule(plan, [false]);
+    expect(withLength.waves).toHaveLength(2);
+    expect(without.waves).toHaveLength(1);
+    expect(cachedSchedule(plan, [true])).toBe(withLength);
+    expect(cachedSchedule(plan, [false])).toBe(without);
+  });
 
   it('gives out no more than its limit', () => {
     const allowance = new ByteAllowance(100);

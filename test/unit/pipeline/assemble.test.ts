@@ -26,10 +26,15 @@ describe('the plugin list', () => {
       'csrf-prevention',
       'operation-resolution',
       'authorization',
+      'inflight-dedupe',
       'subgraph-failure-status',
       'operation-name',
       'access-log',
     ]);
+  });
+
+  it('leaves out in-flight de-duplication when transport.dedupeInflight is false', async () => {
+    expect(await pluginNames({ transport: { dedupeInflight: false } })).not.toContain('inflight-dedupe');
   });
 
   it('leaves out the access log when info lines are not written', async () => {
@@ -48,6 +53,10 @@ describe('the plugin list', () => {
           forwardClaims: [{ claim: 'subject', header: 'x-user-id' }],
         },
         headers: { all: [{ propagate: { named: 'x-request-id' } }] },
+        transport: {
+          retries: { all: { enabled: true } },
+          circuitBreaker: { all: { enabled: true } },
+        },
       }),
     ).toEqual([
       'drain',
@@ -57,6 +66,9 @@ describe('the plugin list', () => {
       'operation-resolution',
       'authorization',
       'header-rules',
+      'inflight-dedupe',
+      'retries',
+      'circuit-breaker',
       'subgraph-failure-status',
       'operation-name',
       'access-log',

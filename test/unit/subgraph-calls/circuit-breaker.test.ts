@@ -64,6 +64,13 @@ function setUp(circuitBreaker: Record<string, unknown>, subgraphs: string[] = []
 const enabled = { all: { enabled: true, failureThreshold: 3, resetTimeoutMs: 1_000 } };
 
 describe('the circuit-breaker plugin', () => {
+  it('is off by default: 5 failures open it for 10 s once enabled', () => {
+    expect(breakerConfig({})).toEqual({
+      all: { enabled: false, failureThreshold: 5, resetTimeoutMs: 10_000 },
+      subgraphs: {},
+    });
+  });
+
   it('is not in the plugin list unless enabled', () => {
     expect(useCircuitBreaker(breakerConfig({}), { logger: pino({ level: 'silent' }) })).toBeUndefined();
     const one = useCircuitBreaker(breakerConfig({ subgraphs: { reviews: { enabled: true } } }), {
