@@ -10,11 +10,11 @@
  * smallest estimate that is above every row) gave about 10 KB per plan, 750 bytes per selection,
  * 6 per character of response keys, 3.2 KB per fetch, 2 per character of fetch text, 67 per node of
  * the parsed fetches, 240 per root key and 2 per character of retained text; `PLAN_BYTES` is that
- * with about 25% to spare. Measured: an operation of 8,000 aliases of one field (127 KB of text)
- * keeps 8.7 MiB (12.9 MiB on entities, 12.1 MiB with a variable in each field), the benchmark's query
- * 126 KiB. The whole estimate, allowance included, is 1.3 to 1.9 times the measure from 100 fields
- * up (2.5 at most, for long string arguments), and about 40 KiB for the smallest operations, which
- * keep 10 to 26 KiB.
+ * with about 25% to spare. Measured: an operation of 8,000 aliases of one field (about 130 KB of
+ * text) keeps 8.7 MiB (12.9 MiB on entities, 12.1 MiB with a variable in each field), the
+ * benchmark's query 126 KiB. The whole estimate, allowance included, is 1.3 to 1.9 times the measure
+ * from 100 fields up (2.5 at most, for long string arguments), and about 40 KiB for the smallest
+ * operations, which keep 10 to 26 KiB.
  */
 
 /** Bytes per unit of each count; see the calibration above. */

@@ -12,7 +12,7 @@ import { postGraphQL } from '../helpers/gateway.js';
 // operations. Each would keep a plan of about 9 MiB if it were cached (bench/plan-memory.mjs), and
 // Apollo Server's parsed document of about 6 MiB. Before the plan cache and the document store were
 // bounded by estimated bytes, 10 such operations added about 250 MiB to the worker's RSS, and 40 took
-// it from 207 MiB to 906 MiB; now 24 add about 120 MiB, most of it garbage the heap has not returned.
+// it from 207 MiB to 906 MiB; now 24 add about 90 MiB, most of it garbage the heap has not returned.
 
 const OPERATIONS = 24;
 const ALIASES = 8000;
