@@ -44,6 +44,21 @@ module.exports = {
       to: { path: [CONCERNS, '^src/pipeline/'] },
     },
     {
+      name: 'execution-layers',
+      severity: 'error',
+      comment:
+        'Inside execution: run uses plan and transport; plan uses shape; shape and transport stand alone.',
+      from: { path: '^src/execution/(plan|shape|transport)/' },
+      to: { path: '^src/execution/(run/|executor\\.ts)' },
+    },
+    {
+      name: 'execution-leaves',
+      severity: 'error',
+      comment: 'The response shape and the transport know nothing of plans.',
+      from: { path: '^src/execution/(shape|transport)/' },
+      to: { path: '^src/execution/plan/' },
+    },
+    {
       name: 'foundations-at-the-bottom',
       severity: 'error',
       comment: 'Store, config and the error catalogue import nothing above them.',

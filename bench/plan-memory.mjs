@@ -4,7 +4,7 @@
 // Runs distinct operations of several shapes and sizes once each through Gatehouse's executor (so
 // that each plan is compiled and cached with its schedule and generated shaping code), against
 // subgraphs that answer nothing, and compares the heap they keep (heapUsed after a full GC, before and
-// after) with the plan cache's estimate (src/execution/plan-bytes.ts). The estimate should be above
+// after) with the plan cache's estimate (src/execution/plan/plan-bytes.ts). The estimate should be above
 // the measure for every row. SHAPES=flat,entity and SIZES=10,1000 pick rows.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
-import { documentBytes } from '../execution/document-store.js';
+import { documentBytes } from '../execution/plan/document-store.js';
 import { LruCache } from '../execution/lru-cache.js';
 import { buildRequest } from './build-request.js';
 import type { CompiledConnector } from './compile.js';
@@ -36,7 +36,7 @@ type SchemaModule = Extract<Parameters<typeof buildSubgraphSchema>[0], { typeDef
 
 /*
  * Parsed operations, by text: the gateway's fetches, which follow the client's operations. The cache
- * is bounded by their estimated bytes (document-store.ts); a larger one is parsed for every request.
+ * is bounded by their estimated bytes (execution/plan/document-store.ts); a larger one is parsed for every request.
  */
 const DOCUMENT_CACHE_BYTES = 8 * 1024 * 1024;
 const MAX_CACHED_DOCUMENT_BYTES = 1024 * 1024;

@@ -5,7 +5,7 @@ import { UserFacingError } from '../errors.js';
 import { compileConnectorGraph } from './compile.js';
 import { ConnectorHttpClient } from './http-client.js';
 import { ConnectorSubgraph } from './local-subgraph.js';
-import type { SubgraphResponse, SubgraphTransport } from '../execution/subgraph-call.js';
+import type { SubgraphResponse, SubgraphTransport } from '../execution/transport/subgraph-call.js';
 import { requestStateFor } from './request-state.js';
 import { extractConnectors } from './supergraph.js';
 

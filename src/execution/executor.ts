@@ -1,11 +1,11 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getVariableValues, GraphQLError } from 'graphql';
-import type { CompiledPlan } from './compile-plan.js';
-import { runSchedule, type RawSubgraphSource } from './run-plan.js';
-import { cachedSchedule, type Schedule } from './schedule.js';
-import { shapeResponse } from './shape-response.js';
-import { SupergraphState } from './supergraph-state.js';
+import type { CompiledPlan } from './plan/compile-plan.js';
+import { runSchedule, type RawSubgraphSource } from './run/run-plan.js';
+import { cachedSchedule, type Schedule } from './plan/schedule.js';
+import { shapeResponse } from './shape/shape-response.js';
+import { SupergraphState } from './plan/supergraph-state.js';
 
 export type GatewayExecutor = ApolloGateway['executor'];
 type GatewayExecutionResult = Awaited<ReturnType<GatewayExecutor>>;

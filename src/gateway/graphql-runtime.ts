@@ -4,11 +4,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import { ConnectorRuntime } from '../connectors/runtime.js';
-import { boundedDocumentStore, DOCUMENT_STORE_LIMITS } from '../execution/document-store.js';
+import { boundedDocumentStore, DOCUMENT_STORE_LIMITS } from '../execution/plan/document-store.js';
 import { GatehouseExecution } from '../execution/executor.js';
-import { SubgraphSource, type SubgraphCallHook } from '../execution/subgraph-call.js';
-import type { HttpPools } from '../execution/http-pools.js';
-import { HttpSubgraphTransport } from '../execution/subgraph-data-source.js';
+import { SubgraphSource, type SubgraphCallHook } from '../execution/transport/subgraph-call.js';
+import type { HttpPools } from '../execution/transport/http-pools.js';
+import { HttpSubgraphTransport } from '../execution/transport/http-transport.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import type { GatehouseContext } from '../request-context.js';
 import { formatClientError } from './format-error.js';

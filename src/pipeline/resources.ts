@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createAuthorizerClient, type AuthorizerClient } from '../auth/authorizer.js';
 import type { GatehouseConfig } from '../config/load.js';
-import { HttpPools } from '../execution/http-pools.js';
+import { HttpPools } from '../execution/transport/http-pools.js';
 import { openStore, type Store } from '../store/index.js';
 
 /**

@@ -3,7 +3,7 @@ import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { withOverrides, type BreakerPolicy, type CircuitBreakerConfig } from '../config/resilience-schema.js';
 import { gatehouseError } from '../errors.js';
-import { failureOf, withFailure, type SubgraphResponse } from '../execution/subgraph-call.js';
+import { failureOf, withFailure, type SubgraphResponse } from '../execution/transport/subgraph-call.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import { CircuitBreaker, type BreakerReport, type BreakerState } from './breaker-state.js';
 

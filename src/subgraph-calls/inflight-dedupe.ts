@@ -4,7 +4,7 @@ import {
   withFailure,
   type SubgraphCall,
   type SubgraphResponse,
-} from '../execution/subgraph-call.js';
+} from '../execution/transport/subgraph-call.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 
 /** A call in flight, and the calls of other client requests that wait for its answer. */

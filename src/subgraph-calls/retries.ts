@@ -5,7 +5,7 @@ import {
   type SubgraphCall,
   type SubgraphCallNext,
   type SubgraphResponse,
-} from '../execution/subgraph-call.js';
+} from '../execution/transport/subgraph-call.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import type { GatehouseContext } from '../request-context.js';
 

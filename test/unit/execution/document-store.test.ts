@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { boundedDocumentStore, documentBytes } from '../../../src/execution/document-store.js';
+import { boundedDocumentStore, documentBytes } from '../../../src/execution/plan/document-store.js';
 
 function aliased(aliases: number): string {
   return `{ ${Array.from({ length: aliases }, (_, i) => `f${i}: hello`).join(' ')} }`;

@@ -5,7 +5,7 @@ import {
   compileRequires,
   flatRequires,
   selectRepresentation,
-} from '../../../src/execution/representations.js';
+} from '../../../src/execution/plan/representations.js';
 import { composeFixture } from './fixture.js';
 
 const fixture = composeFixture({

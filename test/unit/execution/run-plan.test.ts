@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compilePlan, type CompiledPlan } from '../../../src/execution/compile-plan.js';
-import { runSchedule, type RawSubgraphSource } from '../../../src/execution/run-plan.js';
-import { scheduleFor } from '../../../src/execution/schedule.js';
+import { compilePlan, type CompiledPlan } from '../../../src/execution/plan/compile-plan.js';
+import { runSchedule, type RawSubgraphSource } from '../../../src/execution/run/run-plan.js';
+import { scheduleFor } from '../../../src/execution/plan/schedule.js';
 import { composeFixture } from './fixture.js';
 
 const fixture = composeFixture({

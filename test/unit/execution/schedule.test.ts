@@ -1,9 +1,9 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { readBenchFile } from '../../../bench/subgraphs/workload.js';
-import { compilePlan, type CompiledPlan } from '../../../src/execution/compile-plan.js';
-import { scheduleFor, type Schedule } from '../../../src/execution/schedule.js';
-import { SupergraphState } from '../../../src/execution/supergraph-state.js';
+import { compilePlan, type CompiledPlan } from '../../../src/execution/plan/compile-plan.js';
+import { scheduleFor, type Schedule } from '../../../src/execution/plan/schedule.js';
+import { SupergraphState } from '../../../src/execution/plan/supergraph-state.js';
 import { composeFixture } from './fixture.js';
 
 function describeSchedule(schedule: Schedule): string[][] {

@@ -1,7 +1,7 @@
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { describe, expect, it } from 'vitest';
-import { compileResponseShape } from '../../../src/execution/response-shape.js';
-import { shapeResponse } from '../../../src/execution/shape-response.js';
+import { compileResponseShape } from '../../../src/execution/shape/response-shape.js';
+import { shapeResponse } from '../../../src/execution/shape/shape-response.js';
 import { composeFixture } from './fixture.js';
 
 // Result shaping must give what Apollo Gateway's computeResponse gives, to the byte: each case runs

@@ -11,7 +11,7 @@ import {
   type SubgraphCall,
   type SubgraphFailure,
   type SubgraphResponse,
-} from '../../../src/execution/subgraph-call.js';
+} from '../../../src/execution/transport/subgraph-call.js';
 import { useCircuitBreaker } from '../../../src/subgraph-calls/circuit-breaker.js';
 
 function breakerConfig(circuitBreaker: Record<string, unknown>) {

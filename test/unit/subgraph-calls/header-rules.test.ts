@@ -6,7 +6,7 @@ import { ANONYMOUS, type AuthenticatedPrincipal, type Principal } from '../../..
 import type { AuthConfig } from '../../../src/config/auth-schema.js';
 import type { HeadersConfig } from '../../../src/config/headers-schema.js';
 import { resolveConfig } from '../../../src/config/load.js';
-import type { SubgraphCall } from '../../../src/execution/subgraph-call.js';
+import type { SubgraphCall } from '../../../src/execution/transport/subgraph-call.js';
 import { useHeaderRules } from '../../../src/subgraph-calls/header-rules.js';
 
 const SECRET = 'a-shared-secret-of-at-least-thirty-two-characters';

@@ -9,7 +9,7 @@ import {
   type SubgraphCall,
   type SubgraphCallNext,
   type SubgraphResponse,
-} from '../../../src/execution/subgraph-call.js';
+} from '../../../src/execution/transport/subgraph-call.js';
 import { useInflightDedupe } from '../../../src/subgraph-calls/inflight-dedupe.js';
 
 function call(overrides: Partial<SubgraphCall> = {}): SubgraphCall {

@@ -7,7 +7,7 @@ import {
   type SubgraphCall,
   type SubgraphFailure,
   type SubgraphResponse,
-} from '../../../src/execution/subgraph-call.js';
+} from '../../../src/execution/transport/subgraph-call.js';
 import type { GatehouseContext } from '../../../src/request-context.js';
 import { backoffDelay, useRetries } from '../../../src/subgraph-calls/retries.js';
 

@@ -1,7 +1,7 @@
-import type { FetchStep } from './compile-plan.js';
-import { collectEntities, type JsonObject, type ResponsePath } from './merge-data.js';
-import { RepresentationSet } from './representations.js';
-import { mergedQueryJson, type Call, type Part } from './schedule.js';
+import type { FetchStep } from '../plan/compile-plan.js';
+import { collectEntities, type JsonObject, type ResponsePath } from '../merge-data.js';
+import { RepresentationSet } from '../plan/representations.js';
+import { mergedQueryJson, type Call, type Part } from '../plan/schedule.js';
 
 /*
  * The per-request half of a call: which of its fetches have something to fetch, their entities and

@@ -1,18 +1,14 @@
-import type { GraphQLDataSource } from '@apollo/gateway';
-import type { FetchStep } from './compile-plan.js';
-import { applyRewrites } from './data-rewrites.js';
-import { cloneJson, deepMerge, deepMergeCopy, hydratedPaths, type JsonObject } from './merge-data.js';
+import type { FetchStep } from '../plan/compile-plan.js';
+import { applyRewrites } from '../plan/data-rewrites.js';
+import { cloneJson, deepMerge, deepMergeCopy, hydratedPaths, type JsonObject } from '../merge-data.js';
 import { prepareCall, type CallRun, type PartRun, type StepRun } from './prepare-call.js';
-import { singleStepCall, type Call, type Schedule } from './schedule.js';
+import { singleStepCall, type Call, type Schedule } from '../plan/schedule.js';
+import type { RawSubgraphSource, SubgraphResponse } from '../transport/subgraph-call.js';
 import { downstreamServiceError, type SubgraphError } from './subgraph-errors.js';
 
-type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+export type { RawSubgraphSource } from '../transport/subgraph-call.js';
 
 /** What execution needs of a subgraph's transport: send a JSON body, get a parsed GraphQL response. */
-export interface RawSubgraphSource {
-  /** `context` is the client request's, which the subgraph-call hooks and connectors read. */
-  fetchRaw(body: string, context?: unknown): Promise<SubgraphResponse>;
-}
 
 export interface PlanResult {
   /** The merged subgraph data, before shaping. */

@@ -1,6 +1,6 @@
 import type { DocumentStore } from '@apollo/server';
 import type { DocumentNode, Token } from 'graphql';
-import { LruCache, type LruCacheLimits } from './lru-cache.js';
+import { LruCache, type LruCacheLimits } from '../lru-cache.js';
 
 /*
  * A parsed document keeps its nodes and, through their locations, every token of its text, linked to

@@ -1,6 +1,6 @@
 import type { FetchDataRewrite } from '@apollo/query-planner';
-import type { JsonObject } from './merge-data.js';
-import type { SchemaFacts } from './schema-facts.js';
+import type { JsonObject } from '../merge-data.js';
+import type { SchemaFacts } from '../schema-facts.js';
 
 /*
  * The `inputRewrites` and `outputRewrites` of a fetch (value setters and key renamers, used for

@@ -1,10 +1,15 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GraphQLError } from 'graphql';
-import type { GatehouseContext } from '../request-context.js';
-import type { RawSubgraphSource } from './run-plan.js';
+import type { GatehouseContext } from '../../request-context.js';
 
 /** A subgraph's answer: a GraphQL response (`data`, `errors`, `extensions`). */
 export type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** How Gatehouse's executor sends a call: the body as JSON text, and the client request's context. */
+export interface RawSubgraphSource {
+  /** `context` is the client request's, which the subgraph-call hooks and connectors read. */
+  fetchRaw(body: string, context?: unknown): Promise<SubgraphResponse>;
+}
 
 /** One request from the gateway to a subgraph, as the subgraph-call hooks see it. */
 export interface SubgraphCall {

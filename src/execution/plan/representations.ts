@@ -1,7 +1,7 @@
 import type { QueryPlanSelectionNode } from '@apollo/query-planner';
 import { applyRewrites, type CompiledRewrite } from './data-rewrites.js';
-import { deepMerge, type JsonObject } from './merge-data.js';
-import type { SchemaFacts } from './schema-facts.js';
+import { deepMerge, type JsonObject } from '../merge-data.js';
+import type { SchemaFacts } from '../schema-facts.js';
 
 /*
  * Representations for `_entities` fetches: built from each entity with the fetch's `requires`

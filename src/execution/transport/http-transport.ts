@@ -1,9 +1,9 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import type { Dispatcher, Pool } from 'undici';
-import { gatehouseError } from '../errors.js';
-import { describeNetworkError } from '../network-error.js';
-import { declaresMoreThan } from '../read-limited.js';
+import { gatehouseError } from '../../errors.js';
+import { describeNetworkError } from '../../network-error.js';
+import { declaresMoreThan } from '../../read-limited.js';
 import type { HttpPools } from './http-pools.js';
 import { withFailure, type SubgraphTransport } from './subgraph-call.js';
 

@@ -1,7 +1,7 @@
 import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
 import type { GraphQLError as GraphQLErrorType } from 'graphql';
 import { GraphQLError } from 'graphql';
-import type { ResponsePath } from './merge-data.js';
+import type { ResponsePath } from '../merge-data.js';
 
 /** An error as a subgraph sent it: parsed JSON, not a GraphQLError instance. */
 export interface SubgraphError {

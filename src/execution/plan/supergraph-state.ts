@@ -13,9 +13,9 @@ import {
   type VariableDefinitionNode,
 } from 'graphql';
 import { compilePlan, type ApolloPlan, type CompiledPlan } from './compile-plan.js';
-import { LruCache, type LruCacheLimits } from './lru-cache.js';
+import { LruCache, type LruCacheLimits } from '../lru-cache.js';
 import { estimatePlanBytes } from './plan-bytes.js';
-import { SchemaFacts } from './schema-facts.js';
+import { SchemaFacts } from '../schema-facts.js';
 
 /** A plan that Apollo's executor runs: the reason, and the cache entry. */
 const APOLLO_PLAN_BYTES = 256;

@@ -5,7 +5,7 @@ import {
   type SelectionSet,
   type Type,
 } from '@apollo/federation-internals';
-import type { SchemaFacts } from './schema-facts.js';
+import type { SchemaFacts } from '../schema-facts.js';
 
 /*
  * The client operation compiled once per cached plan into a compact tree that result shaping walks for

@@ -9,8 +9,8 @@ import {
   type FlatRequires,
   type RequiresSelection,
 } from './representations.js';
-import { compileResponseShape, type ResponseShape } from './response-shape.js';
-import type { SchemaFacts } from './schema-facts.js';
+import { compileResponseShape, type ResponseShape } from '../shape/response-shape.js';
+import type { SchemaFacts } from '../schema-facts.js';
 
 /** One Fetch node of the plan, with everything execution needs read out of it once. */
 export interface FetchStep {

@@ -14,7 +14,7 @@ import {
   type ShapeType,
 } from './response-shape.js';
 import { generateShaper, type SelectionShaper } from './shape-codegen.js';
-import type { SchemaFacts } from './schema-facts.js';
+import type { SchemaFacts } from '../schema-facts.js';
 
 type JsonObject = Record<string, unknown>;
 
