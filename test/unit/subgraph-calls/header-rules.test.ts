@@ -22,7 +22,7 @@ function rules(headers: Record<string, unknown>) {
 const NO_RULES: HeadersConfig = { all: [], subgraphs: {} };
 
 /** The headers a subgraph call to `subgraph` gets from the header-rules plugin. */
-function headersForSubgraphs(
+function headersSent(
   principal: Principal | undefined,
   request: { headers: IncomingHttpHeaders },
   settings: AuthConfig,
@@ -69,9 +69,9 @@ const forwardClaims = [
   { claim: 'missing', header: 'x-missing' },
 ];
 
-describe('headersForSubgraphs', () => {
+describe('claim and token forwarding (auth.forwardClaims, auth.forwardToken)', () => {
   it('sends each configured claim the principal has, and nothing else', () => {
-    expect(headersForSubgraphs(alice, { headers: {} }, auth({ forwardClaims }))).toEqual({
+    expect(headersSent(alice, { headers: {} }, auth({ forwardClaims }))).toEqual({
       'x-user-id': 'alice',
       'x-tenant-id': 'acme',
       'x-scopes': 'read write',
@@ -84,8 +84,8 @@ describe('headersForSubgraphs', () => {
   });
 
   it('sends no claims for an anonymous caller, or without a principal', () => {
-    expect(headersForSubgraphs(ANONYMOUS, { headers: {} }, auth({ forwardClaims }))).toEqual({});
-    expect(headersForSubgraphs(undefined, { headers: {} }, auth({ forwardClaims }))).toEqual({});
+    expect(headersSent(ANONYMOUS, { headers: {} }, auth({ forwardClaims }))).toEqual({});
+    expect(headersSent(undefined, { headers: {} }, auth({ forwardClaims }))).toEqual({});
   });
 
   it('sends API key fields by name', () => {
@@ -108,7 +108,7 @@ describe('headersForSubgraphs', () => {
         { claim: 'scopes', header: 'x-scopes' },
       ],
     });
-    expect(headersForSubgraphs(key, { headers: {} }, settings)).toEqual({
+    expect(headersSent(key, { headers: {} }, settings)).toEqual({
       'x-plan': 'gold',
       'x-key-id': '0123456789abcdef',
       'x-auth-source': 'api-key',
@@ -117,23 +117,21 @@ describe('headersForSubgraphs', () => {
 
   it('leaves out a value that cannot be a header value rather than sending it mangled', () => {
     const odd = { ...alice, subject: 'line\r\nx-admin: true', tenant: 'café' };
-    expect(
-      headersForSubgraphs(odd, { headers: {} }, auth({ forwardClaims: forwardClaims.slice(0, 2) })),
-    ).toEqual({});
+    expect(headersSent(odd, { headers: {} }, auth({ forwardClaims: forwardClaims.slice(0, 2) }))).toEqual({});
   });
 
   it('forwards the token only with forwardToken, from a cookie as a bearer token', () => {
     const jwt = { cookie: 'session', issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] };
     const withHeader = { headers: { authorization: 'Bearer abc.def.ghi' } };
-    expect(headersForSubgraphs(alice, withHeader, auth({ jwt }))).toEqual({});
-    expect(headersForSubgraphs(alice, withHeader, auth({ jwt, forwardToken: true }))).toEqual({
+    expect(headersSent(alice, withHeader, auth({ jwt }))).toEqual({});
+    expect(headersSent(alice, withHeader, auth({ jwt, forwardToken: true }))).toEqual({
       authorization: 'Bearer abc.def.ghi',
     });
     const withCookie = { headers: { cookie: 'session=abc.def.ghi' } };
-    expect(headersForSubgraphs(alice, withCookie, auth({ jwt, forwardToken: true }))).toEqual({
+    expect(headersSent(alice, withCookie, auth({ jwt, forwardToken: true }))).toEqual({
       authorization: 'Bearer abc.def.ghi',
     });
-    expect(headersForSubgraphs(ANONYMOUS, { headers: {} }, auth({ forwardToken: true }))).toEqual({});
+    expect(headersSent(ANONYMOUS, { headers: {} }, auth({ forwardToken: true }))).toEqual({});
   });
 
   it('never forwards a token that did not identify the caller', () => {
@@ -141,11 +139,11 @@ describe('headersForSubgraphs', () => {
     const settings = auth({ jwt, forwardToken: true });
     const forged = { headers: { authorization: 'Bearer forged.token.here' } };
     // An anonymous caller's header, another scheme, a token beside an API key, a different token.
-    expect(headersForSubgraphs(ANONYMOUS, forged, settings)).toEqual({});
-    expect(headersForSubgraphs(ANONYMOUS, { headers: { authorization: 'JWT x.y.z' } }, settings)).toEqual({});
+    expect(headersSent(ANONYMOUS, forged, settings)).toEqual({});
+    expect(headersSent(ANONYMOUS, { headers: { authorization: 'JWT x.y.z' } }, settings)).toEqual({});
     const byKey: AuthenticatedPrincipal = { ...alice, source: 'api-key', credential: 'api-key:k1' };
-    expect(headersForSubgraphs(byKey, forged, settings)).toEqual({});
-    expect(headersForSubgraphs(alice, forged, settings)).toEqual({});
+    expect(headersSent(byKey, forged, settings)).toEqual({});
+    expect(headersSent(alice, forged, settings)).toEqual({});
   });
 });
 
@@ -172,7 +170,7 @@ describe('header rules', () => {
         'content-length': '9',
       },
     };
-    expect(headersForSubgraphs(ANONYMOUS, request, none, headers)).toEqual({
+    expect(headersSent(ANONYMOUS, request, none, headers)).toEqual({
       'x-request-id': 'r1',
       'x-client-name': 'unknown',
       'x-tenant-a': '1',
@@ -191,13 +189,13 @@ describe('header rules', () => {
       },
     });
     const request = { headers: { 'x-debug-a': '1', 'x-debug-b': '2' } };
-    expect(headersForSubgraphs(alice, request, none, headers, 'accounts')).toEqual({
+    expect(headersSent(alice, request, none, headers, 'accounts')).toEqual({
       'x-gateway': 'gatehouse',
       'x-user': 'alice',
       'x-debug-a': '1',
       'x-debug-b': '2',
     });
-    expect(headersForSubgraphs(ANONYMOUS, request, none, headers, 'reviews')).toEqual({
+    expect(headersSent(ANONYMOUS, request, none, headers, 'reviews')).toEqual({
       'x-gateway': 'gatehouse',
       'x-team': 'reviews',
     });
