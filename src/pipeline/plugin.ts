@@ -11,7 +11,11 @@ import type { GraphQLSchema } from 'graphql';
 import type { SubgraphCallHook } from '../execution/transport/subgraph-call.js';
 import type { GatehouseContext } from '../request-context.js';
 
-export type { SubgraphCall, SubgraphCallHook, SubgraphCallNext } from '../execution/transport/subgraph-call.js';
+export type {
+  SubgraphCall,
+  SubgraphCallHook,
+  SubgraphCallNext,
+} from '../execution/transport/subgraph-call.js';
 
 /**
  * A Gatehouse plugin: one concern (identity, rate limits, header rules, telemetry, …) hooking the

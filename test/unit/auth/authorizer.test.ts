@@ -87,7 +87,9 @@ describe('the authorizer client', () => {
       error = thrown;
     }
     expect((error as UserFacingError).details).toEqual([
-      expect.stringMatching(/^auth\.authorizer\.cacheKey: must list every header in `headers` \(missing: x-tenant\)/),
+      expect.stringMatching(
+        /^auth\.authorizer\.cacheKey: must list every header in `headers` \(missing: x-tenant\)/,
+      ),
     ]);
   });
 

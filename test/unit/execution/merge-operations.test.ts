@@ -1,7 +1,11 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { mergeOperations, mergeableRootKeys, partPrefix } from '../../../src/execution/plan/merge-operations.js';
+import {
+  mergeOperations,
+  mergeableRootKeys,
+  partPrefix,
+} from '../../../src/execution/plan/merge-operations.js';
 
 // A subgraph schema to check that merged operations are still valid GraphQL for the subgraph.
 const schema = buildSubgraphSchema({

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { readBenchFile } from '../../../bench/subgraphs/workload.js';
 import type { ApolloPlan, CompiledPlan } from '../../../src/execution/plan/compile-plan.js';
 import { ByteAllowance, estimatePlanBytes } from '../../../src/execution/plan/plan-bytes.js';
-import { cachedSchedule, mergedQueryJson, scheduleFor, type Call } from '../../../src/execution/plan/schedule.js';
+import {
+  cachedSchedule,
+  mergedQueryJson,
+  scheduleFor,
+  type Call,
+} from '../../../src/execution/plan/schedule.js';
 import { SupergraphState } from '../../../src/execution/plan/supergraph-state.js';
 import type { LruCacheLimits } from '../../../src/execution/lru-cache.js';
 import { composeFixture } from './fixture.js';
