@@ -11,18 +11,37 @@ export const COMMON_ENV = { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '
 /**
  * `node args` run from the repository root; args[0] is the script, which must exist. `{supergraph}`,
  * `{port}` and `{host}` in args are replaced for each run, and `{dir}` by the run's temporary
- * directory, where `files` (name → text) are written; `env` is added to the common environment.
+ * directory, where `files` (name → text) are written; `env` is added to the common environment. The
+ * load sends `requestHeaders` with every request, and every response must carry `responseHeaders`.
  */
-function contender(label, name, description, args, files = {}) {
-  return { label, name, description, command: process.execPath, args, env: {}, files };
+function contender(
+  label,
+  name,
+  description,
+  args,
+  { files = {}, requestHeaders = {}, responseHeaders = {} } = {},
+) {
+  return {
+    label,
+    name,
+    description,
+    command: process.execPath,
+    args,
+    env: {},
+    files,
+    requestHeaders,
+    responseHeaders,
+  };
 }
 
-function gatehouse(label, workers, { config, suffix = '' } = {}) {
+/** Gatehouse with `workers` workers, and `config` (YAML) as its config file when given. */
+function gatehouse(label, workers, { config, suffix = '', requestHeaders, responseHeaders } = {}) {
   const configFile = `${label}.gatehouse.yaml`;
+  const configText = config?.trim();
   return contender(
     label,
     `gatehouse-workers-${workers}${suffix}`,
-    `gatehouse serve --stage prod --workers ${workers}${config ? `, config: ${config}` : ''}`,
+    `gatehouse serve --stage prod --workers ${workers}${config ? `, config: ${configText.split('\n').join('; ')}` : ''}`,
     [
       'dist/src/cli/main.js',
       'serve',
@@ -33,9 +52,11 @@ function gatehouse(label, workers, { config, suffix = '' } = {}) {
       '--workers',
       String(workers),
     ],
-    config ? { [configFile]: `${config.trim()}\n` } : {},
+    { files: config ? { [configFile]: `${configText}\n` } : {}, requestHeaders, responseHeaders },
   );
 }
+
+const CORS_ORIGIN = 'https://app.example.com';
 
 export const CONTENDERS = [
   contender('A', 'apollo-gateway', '@apollo/gateway + @apollo/server 5 standalone, 1 process (baseline)', [
@@ -46,6 +67,18 @@ export const CONTENDERS = [
   gatehouse('C', 2),
   // B without in-flight de-duplication: what sharing identical concurrent subgraph calls saves.
   gatehouse('D', 1, { config: 'transport: { dedupeInflight: false }', suffix: '-no-dedupe' }),
+  // D with every optional plugin on, the subgraphs healthy: what retries, the circuit breaker, header
+  // rules and CORS cost. The load sends an allowed Origin and the header the propagate rule sends on,
+  // and every response must carry CORS's allow-origin header.
+  gatehouse('E', 1, {
+    config: `
+transport: { dedupeInflight: false, retries: { all: { enabled: true } }, circuitBreaker: { all: { enabled: true } } }
+headers: { all: [{ propagate: { named: x-request-id } }, { insert: { name: x-gateway, value: gatehouse } }] }
+cors: { origins: ['${CORS_ORIGIN}'] }`,
+    suffix: '-no-dedupe-plugins',
+    requestHeaders: { origin: CORS_ORIGIN, 'x-request-id': 'bench' },
+    responseHeaders: { 'access-control-allow-origin': CORS_ORIGIN },
+  }),
 ];
 
 /** Writes the contenders' files into the run's temporary directory (`{dir}` in their arguments). */

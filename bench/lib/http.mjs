@@ -14,14 +14,18 @@ export function freePort(host) {
   });
 }
 
-/** One HTTP request without keep-alive: { status, body }. */
+/** One HTTP request without keep-alive: { status, headers, body }. */
 export function httpRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 10_000 } = {}) {
   return new Promise((resolveRequest, reject) => {
     const request = http.request(url, { method, headers, agent: false, timeout: timeoutMs }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () =>
-        resolveRequest({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        resolveRequest({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       response.on('error', reject);
     });

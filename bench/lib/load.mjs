@@ -7,7 +7,8 @@ import { BenchError, fail, sleep } from './util.mjs';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
- * The request body for `query`, and `check(status, body)`: null for a correct response, else the problem.
+ * The request body for `query`, and `check(status, body, headers)`: null for a correct response, else the
+ * problem.
  * Apollo Server appends a newline to its JSON, so the expected body is accepted with or without it.
  */
 export function makeWorkload(query, expected) {
@@ -27,14 +28,36 @@ export function makeWorkload(query, expected) {
   return { requestBody: JSON.stringify({ query, operationName: 'TestQuery' }), check };
 }
 
+/**
+ * The workload as `contender` sends it: its `requestHeaders` on every request, and a check that also
+ * requires its `responseHeaders` (names lower-case) on every response. Unchanged when it has neither.
+ */
+export function contenderWorkload(workload, { requestHeaders = {}, responseHeaders = {} }) {
+  const required = Object.entries(responseHeaders);
+  if (Object.keys(requestHeaders).length === 0 && required.length === 0) return workload;
+  return {
+    ...workload,
+    headers: { ...JSON_HEADERS, ...requestHeaders },
+    check(status, body, headers = {}) {
+      const problem = workload.check(status, body);
+      if (problem || required.length === 0) return problem;
+      // autocannon keeps the names as sent, Node lower-cases them.
+      const received = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+      for (const [name, value] of required) {
+        if (received.get(name) !== value) {
+          return `response header ${name}: expected ${JSON.stringify(value)}, got ${JSON.stringify(received.get(name))}`;
+        }
+      }
+      return null;
+    },
+  };
+}
+
 /** Sends the query once: { status, body, problem }. */
-export async function queryOnce(url, { requestBody, check }) {
-  const { status, body } = await httpRequest(url, {
-    method: 'POST',
-    headers: JSON_HEADERS,
-    body: requestBody,
-  });
-  return { status, body, problem: check(status, body) };
+export async function queryOnce(url, { requestBody, check, headers = JSON_HEADERS }) {
+  const response = await httpRequest(url, { method: 'POST', headers, body: requestBody });
+  const { status, body } = response;
+  return { status, body, problem: check(status, body, response.headers) };
 }
 
 export async function waitUntilCorrect(running, url, workload, timeoutSec) {
@@ -67,7 +90,12 @@ export async function waitUntilCorrect(running, url, workload, timeoutSec) {
 }
 
 /** An autocannon run; every response goes through `check`, and the first failure stops the run. */
-function autocannonRun({ url, duration, connections, workload: { requestBody, check } }) {
+function autocannonRun({
+  url,
+  duration,
+  connections,
+  workload: { requestBody, check, headers = JSON_HEADERS },
+}) {
   return new Promise((resolveLoad, reject) => {
     let failure = null;
     let checked = 0;
@@ -82,12 +110,12 @@ function autocannonRun({ url, duration, connections, workload: { requestBody, ch
           {
             method: 'POST',
             path: '/graphql',
-            headers: JSON_HEADERS,
+            headers,
             body: requestBody,
-            onResponse(status, body) {
+            onResponse(status, body, _context, responseHeaders) {
               checked++;
               if (failure) return;
-              const problem = check(status, body);
+              const problem = check(status, body, responseHeaders);
               if (problem) {
                 failure = problem;
                 instance.stop();

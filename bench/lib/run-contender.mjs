@@ -1,7 +1,7 @@
 // One run: a contender started fresh, checked, warmed up, measured and stopped.
 import { invocation } from './contenders.mjs';
 import { freePort } from './http.mjs';
-import { load, queryOnce, waitUntilCorrect } from './load.mjs';
+import { contenderWorkload, load, queryOnce, waitUntilCorrect } from './load.mjs';
 import { startCpuMeter, startRssSampler } from './proc.mjs';
 import { describeExit, startProcess, stopProcess } from './processes.mjs';
 import { round } from './stats.mjs';
@@ -20,8 +20,16 @@ async function sequentialSubgraphRequests(label, url, workload, subgraphs) {
   return total(await subgraphs.counts()) / SEQUENTIAL_PROBES;
 }
 
-export async function runContender({ contender, roundNumber, config, subgraphs, supergraphFile, workload }) {
+export async function runContender({
+  contender,
+  roundNumber,
+  config,
+  subgraphs,
+  supergraphFile,
+  workload: commonWorkload,
+}) {
   const { label } = contender;
+  const workload = contenderWorkload(commonWorkload, contender);
   const port = config.port || (await freePort(config.host));
   const { args, env } = invocation(contender, { supergraphFile, port, host: config.host });
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;

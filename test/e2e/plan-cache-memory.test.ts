@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import { startCli, type CliProcess } from '../helpers/cli.js';
 import { postGraphQL } from '../helpers/gateway.js';
+import { memoryOf, servingPid } from '../helpers/process-memory.js';
 
 // `gatehouse serve` in a process of its own, so that its memory can be read, sent distinct large
 // operations. Each would keep a plan of about 9 MiB if it were cached (bench/plan-memory.mjs), and
@@ -22,21 +23,6 @@ const subgraphSdl = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
   type Query { hello: String }
 `;
-
-/** `VmRSS` of a process, in bytes. */
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(kib) * 1024;
-}
-
-/** `serve --workers 1` serves from a child process started with the worker heap flags. */
-function servingPid(cliPid: number): number {
-  const children = readFileSync(`/proc/${cliPid}/task/${cliPid}/children`, 'utf8').trim();
-  const [first] = children === '' ? [] : children.split(/\s+/).map(Number);
-  return first ?? cliPid;
-}
 
 /** Operation `k`: about 110 KB of text, 8,000 aliases of one field, none shared with another `k`. */
 function largeOperation(k: number): string {
@@ -79,7 +65,7 @@ describe('gatehouse serve sent distinct large operations', () => {
       const response = await postGraphQL(url, { query });
       expect(response.status, JSON.stringify(response.body).slice(0, 500)).toBe(200);
     }
-    const before = rssOf(pid);
+    const before = memoryOf(pid);
     let peak = before;
     for (let k = 0; k < OPERATIONS; k++) {
       const response = await postGraphQL(url, { query: largeOperation(k) });
@@ -89,9 +75,9 @@ describe('gatehouse serve sent distinct large operations', () => {
       const values = Object.entries(data ?? {});
       expect(values, `operation ${k}`).toHaveLength(ALIASES);
       expect(values.every(([key, value]) => key.startsWith(`a${k}_`) && value === 'world')).toBe(true);
-      peak = Math.max(peak, rssOf(pid));
+      peak = Math.max(peak, memoryOf(pid));
     }
-    const growth = rssOf(pid) - before;
+    const growth = memoryOf(pid) - before;
     console.log(
       `RSS before ${Math.round(before / MIB)} MiB, after ${Math.round((before + growth) / MIB)} MiB, ` +
         `highest seen ${Math.round(peak / MIB)} MiB`,

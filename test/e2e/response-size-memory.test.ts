@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliProcess } from '../helpers/cli.js';
 import { postGraphQL } from '../helpers/gateway.js';
+import { memoryOf, resetPeak, servingPid } from '../helpers/process-memory.js';
 import {
   sendJson,
   startHttpBackend,
@@ -34,28 +34,6 @@ type Query {
   hugeItem: Item @connect(source: "api", http: { GET: "/huge" }, selection: "value")
 }
 `;
-
-/** `VmRSS` or `VmHWM` (the peak resident set) of a process, in bytes. */
-function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
-  if (kib === undefined) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(kib) * 1024;
-}
-
-/** Starts a new peak: VmHWM is set back to the current VmRSS (Linux `clear_refs`). */
-function resetPeak(pid: number): void {
-  writeFileSync(`/proc/${pid}/clear_refs`, '5');
-}
-
-/** `serve` with one worker serves from a child process started with heap flags, if it started one. */
-function servingPid(cliPid: number): number {
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(cliPid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => Number(line.trim()))
-    .filter((pid) => pid > 0);
-  return children[0] ?? cliPid;
-}
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([
