@@ -3,20 +3,21 @@
 // bench/README.md describes the runs, the figures and the BENCH_* environment variables.
 //
 // Starts the benchmark subgraphs once, then runs the contenders one at a time, round by round (A B C,
-// A B C, ...), then B and D (B without in-flight de-duplication) once each, shorter. Any wrong
-// response, error or timeout fails the whole run (exit code 1). Writes bench/results/latest.json (and a
-// timestamped copy) and prints a table to stdout; progress goes to stderr.
+// A B C, ...), then B, D (B without in-flight de-duplication) and E (D with every optional plugin)
+// once each, shorter. Any wrong response, error or timeout fails the whole run (exit code 1). Writes
+// bench/results/latest.json (and a timestamped copy) and prints a table to stdout; progress goes to
+// stderr.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readConfig } from './lib/config.mjs';
 import { CONTENDERS, contendersFor, writeContenderFiles } from './lib/contenders.mjs';
-import { dedupeComparison } from './lib/dedupe.mjs';
 import { makeWorkload } from './lib/load.mjs';
 import { stopAllProcesses } from './lib/processes.mjs';
 import { buildReport, printReport, writeReport } from './lib/report.mjs';
 import { runContender } from './lib/run-contender.mjs';
+import { runShortRuns } from './lib/short-runs.mjs';
 import { summarise } from './lib/stats.mjs';
 import { assertSubgraphsBuilt, startSubgraphs } from './lib/subgraphs.mjs';
 import { log, ROOT, runBenchmark } from './lib/util.mjs';
@@ -67,7 +68,7 @@ async function main() {
       rounds.push(runs);
     }
 
-    const dedupe = await dedupeComparison({ config, subgraphs, supergraphFile, workload });
+    const shortRuns = await runShortRuns({ config, subgraphs, supergraphFile, workload });
 
     const summary = summarise(rounds, config.contenders);
     const report = buildReport({
@@ -77,7 +78,7 @@ async function main() {
       contenders,
       summary,
       rounds,
-      dedupe,
+      shortRuns,
     });
     writeReport(report);
     printReport(report);

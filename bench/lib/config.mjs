@@ -23,9 +23,10 @@ export function readConfig() {
     subgraphBasePort: numberEnv('BENCH_SUBGRAPH_BASE_PORT', 0, { min: 0, integer: true }),
     readyTimeoutSec: numberEnv('BENCH_READY_TIMEOUT', 60, { min: 1 }),
     subgraphResponseCache: process.env.BENCH_SUBGRAPH_RESPONSE_CACHE !== '0',
-    // The de-duplication figure: B and D (B without it) once each, after the rounds; 0 leaves it out.
-    dedupeDuration: numberEnv('BENCH_DEDUPE_DURATION', 5, { min: 0, integer: true }),
-    dedupeWarmup: numberEnv('BENCH_DEDUPE_WARMUP', 2, { min: 0, integer: true }),
+    // The short runs after the rounds: B, D and E once each (short-runs.mjs); 0 leaves them out. The
+    // variables keep the names they had when the runs were B and D, the de-duplication pair.
+    shortRunsDuration: numberEnv('BENCH_DEDUPE_DURATION', 5, { min: 0, integer: true }),
+    shortRunsWarmup: numberEnv('BENCH_DEDUPE_WARMUP', 2, { min: 0, integer: true }),
     rssSampleMs: 100,
   };
 }

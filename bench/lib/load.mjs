@@ -7,8 +7,7 @@ import { BenchError, fail, sleep } from './util.mjs';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
- * The request body for `query`, and `check(status, body, headers)`: null for a correct response, else the
- * problem.
+ * The request body for `query`, and `check(status, body)`: null for a correct response, else the problem.
  * Apollo Server appends a newline to its JSON, so the expected body is accepted with or without it.
  */
 export function makeWorkload(query, expected) {
@@ -29,8 +28,9 @@ export function makeWorkload(query, expected) {
 }
 
 /**
- * The workload as `contender` sends it: its `requestHeaders` on every request, and a check that also
- * requires its `responseHeaders` (names lower-case) on every response. Unchanged when it has neither.
+ * The workload as `contender` sends it: its `requestHeaders` on every request (`headers`), and
+ * `check(status, body, headers)` that also requires its `responseHeaders` (names lower-case) on every
+ * response. Unchanged when it has neither.
  */
 export function contenderWorkload(workload, { requestHeaders = {}, responseHeaders = {} }) {
   const required = Object.entries(responseHeaders);

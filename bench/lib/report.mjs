@@ -2,8 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { COMMON_ENV } from './contenders.mjs';
+import { COMMON_ENV, CONTENDERS } from './contenders.mjs';
 import { CLK_TCK } from './proc.mjs';
+import { SHORT_RUN_RATIOS } from './short-runs.mjs';
 import { round } from './stats.mjs';
 import { ROOT } from './util.mjs';
 
@@ -13,10 +14,18 @@ const NOTES = [
   'Peak RSS: summed VmRSS of the contender process tree, sampled every 100 ms from start to the end of the measured window.',
   'Subgraph req/req: requests the subgraphs received from the start of the measured window until the gateway drained / requests sent; subgraphRequestsPerRequestSequential: the same for single requests sent one after the other.',
   'The gateway is idle (subgraphs quiet for 500 ms) when the measured window starts.',
-  'dedupe: B (in-flight de-duplication on, the default) and D (the same with transport.dedupeInflight: false), one short run each after the rounds; ratioOnToOff is on / off.',
+  'shortRuns: B (in-flight de-duplication on, the default), D (the same with transport.dedupeInflight: false) and E (D with retries, circuit breaker, header rules and CORS on), one short run each after the rounds; ratios["B/D"] is de-duplication on / off, ratios["E/D"] the optional plugins on / off.',
 ];
 
-export function buildReport({ startedAt, config, workloadDir, contenders, summary, rounds, dedupe = null }) {
+export function buildReport({
+  startedAt,
+  config,
+  workloadDir,
+  contenders,
+  summary,
+  rounds,
+  shortRuns = null,
+}) {
   return {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -28,18 +37,22 @@ export function buildReport({ startedAt, config, workloadDir, contenders, summar
       node: process.version,
       platform: `${os.platform()} ${os.release()}`,
     },
-    contenders: contenders.map(({ label, name, description, command, args, env }) => ({
-      label,
-      name,
-      description,
-      command,
-      args,
-      env,
-    })),
+    contenders: contenders.map(
+      ({ label, name, description, command, args, env, requestHeaders, responseHeaders }) => ({
+        label,
+        name,
+        description,
+        command,
+        args,
+        env,
+        requestHeaders,
+        responseHeaders,
+      }),
+    ),
     notes: NOTES,
     summary,
     rounds,
-    dedupe,
+    shortRuns,
   };
 }
 
@@ -96,23 +109,23 @@ function formatTable(summary, contenders) {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
-/** B with and without in-flight de-duplication (D), and the ratio of each figure. */
-function formatDedupe({ on, off, ratioOnToOff }) {
+/** B, D and E, one run each, and the ratios of their figures (B/D, E/D). */
+function formatShortRuns({ figures, ratios }) {
   const fmt = (value, digits = 2) =>
     value === null || value === undefined ? '-' : String(round(value, digits));
-  const row = (name, figures, digits, rpsDigits = digits) => [
+  const row = (name, values, digits, rpsDigits = digits) => [
     name,
-    fmt(figures.subgraphRequestsPerRequest, digits),
-    fmt(figures.subgraphRequestsPerRequestSequential, digits),
-    fmt(figures.rps, rpsDigits),
-    fmt(figures.cpuMsPerRequest, digits),
-    fmt(figures.p99Ms, digits),
+    fmt(values.subgraphRequestsPerRequest, digits),
+    fmt(values.subgraphRequestsPerRequestSequential, digits),
+    fmt(values.rps, rpsDigits),
+    fmt(values.cpuMsPerRequest, digits),
+    fmt(values.p99Ms, digits),
   ];
+  const nameOf = (label) => CONTENDERS.find((contender) => contender.label === label).name;
   const rows = [
-    ['in-flight de-duplication', 'sg req/req', 'sequential', 'req/s', 'CPU ms/req', 'p99 ms'],
-    row('B on (default)', on, 2, 1),
-    row('D off', off, 2, 1),
-    row('on / off', ratioOnToOff, 3),
+    ['one run each', 'sg req/req', 'sequential', 'req/s', 'CPU ms/req', 'p99 ms'],
+    ...Object.entries(figures).map(([label, values]) => row(`${label} ${nameOf(label)}`, values, 2, 1)),
+    ...SHORT_RUN_RATIOS.map(({ label, meaning }) => row(`${label}: ${meaning}`, ratios[label], 3)),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((cells) => cells[column].length)));
   const line = (cells) =>
@@ -124,16 +137,16 @@ function formatDedupe({ on, off, ratioOnToOff }) {
   );
 }
 
-export function printReport({ config, machine, contenders, summary, dedupe }) {
+export function printReport({ config, machine, contenders, summary, shortRuns }) {
   process.stdout.write(
     `\nMedians over ${config.rounds} round(s); ${config.duration} s measured after ${config.warmup} s warm-up, ` +
       `${config.connections} connections, ${machine.cpus} CPUs, Node ${machine.node}\n\n`,
   );
   process.stdout.write(`${formatTable(summary, contenders)}\n\n`);
-  if (dedupe) {
+  if (shortRuns) {
     process.stdout.write(
-      `One run each, ${dedupe.durationSec} s measured after ${dedupe.warmupSec} s warm-up, ` +
-        `${dedupe.connections} connections:\n\n${formatDedupe(dedupe)}\n\n`,
+      `One run each, ${shortRuns.durationSec} s measured after ${shortRuns.warmupSec} s warm-up, ` +
+        `${shortRuns.connections} connections:\n\n${formatShortRuns(shortRuns)}\n\n`,
     );
   }
   process.stdout.write(`Written to ${join('bench', 'results', 'latest.json')}\n`);

@@ -1,0 +1,63 @@
+// The short runs after the rounds: Gatehouse with one worker and in-flight de-duplication off (D), and
+// two variants of it, one run each under the same load, each compared with D within this one window:
+// - B, de-duplication on (the default). Identical concurrent subgraph queries are sent once, so the
+//   subgraph requests per client request fall under load; sequential requests never overlap.
+// - E, every optional plugin on (retries, circuit breaker, header rules, CORS) with healthy subgraphs:
+//   what they cost.
+import { contendersFor } from './contenders.mjs';
+import { runContender } from './run-contender.mjs';
+import { round } from './stats.mjs';
+
+/** The contenders, in the order they run. */
+export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E'];
+
+/** Each ratio is the figures of one run over those of another. */
+export const SHORT_RUN_RATIOS = [
+  { label: 'B/D', of: 'B', over: 'D', meaning: 'in-flight de-duplication on / off' },
+  { label: 'E/D', of: 'E', over: 'D', meaning: 'every optional plugin on / off' },
+];
+
+const FIGURES = [
+  'subgraphRequestsPerRequest',
+  'subgraphRequestsPerRequestSequential',
+  'rps',
+  'cpuMsPerRequest',
+  'p99Ms',
+];
+
+/** Runs B, D and E once each; null when they are off (BENCH_DEDUPE_DURATION=0) or B is not run. */
+export async function runShortRuns({ config, subgraphs, supergraphFile, workload }) {
+  if (config.shortRunsDuration === 0 || !config.contenders.includes('B')) return null;
+  const short = { ...config, duration: config.shortRunsDuration, warmup: config.shortRunsWarmup };
+  const runs = [];
+  for (const contender of contendersFor(SHORT_RUN_CONTENDERS)) {
+    runs.push(
+      await runContender({
+        contender,
+        roundNumber: 'short',
+        config: short,
+        subgraphs,
+        supergraphFile,
+        workload,
+      }),
+    );
+  }
+  const figures = Object.fromEntries(
+    runs.map((run) => [run.label, Object.fromEntries(FIGURES.map((figure) => [figure, run[figure]]))]),
+  );
+  const ratio = ({ of, over }) =>
+    Object.fromEntries(
+      FIGURES.map((figure) => {
+        const [top, bottom] = [figures[of][figure], figures[over][figure]];
+        return [figure, bottom ? round(top / bottom, 3) : null];
+      }),
+    );
+  return {
+    durationSec: short.duration,
+    warmupSec: short.warmup,
+    connections: short.connections,
+    figures,
+    ratios: Object.fromEntries(SHORT_RUN_RATIOS.map((spec) => [spec.label, ratio(spec)])),
+    runs,
+  };
+}
