@@ -8,6 +8,10 @@ import type { SubgraphConfig } from '../config/schema.js';
 import { checkConnectorSchema } from '../connectors/validate/check-connectors.js';
 import { UserFacingError } from '../errors.js';
 import { describeNetworkError } from '../network-error.js';
+import { readUndiciBody } from '../read-limited.js';
+
+/** Largest `{ _service { sdl } }` answer read from a subgraph at start-up. */
+const SDL_MAX_BYTES = 16 * 1024 * 1024;
 
 export interface SubgraphSdl {
   name: string;
@@ -78,7 +82,7 @@ async function introspectSubgraph(name: string, url: string, waitMs: number): Pr
         body: SERVICE_SDL_QUERY,
         signal: AbortSignal.timeout(Math.max(1000, Math.min(5000, deadline - Date.now()))),
       });
-      const text = await response.body.text();
+      const text = (await readUndiciBody(response, SDL_MAX_BYTES)).toString('utf8');
       const sdl = extractSdl(text);
       if (sdl !== undefined) return sdl;
       lastProblem = `answered HTTP ${response.statusCode} without { _service { sdl } }; is it a Federation subgraph?`;
