@@ -53,9 +53,9 @@ export function tuneProcess(supergraphSdl?: string): void {
 /** {@link tuneProcess} for a config: its supergraph file is interned when it can be read. */
 export async function tuneProcessFor(config: GatehouseConfig): Promise<void> {
   let sdl: string | undefined;
-  if (config.supergraph !== undefined) {
+  if (config.supergraph?.kind === 'file') {
     try {
-      sdl = await readFile(config.supergraph, 'utf8');
+      sdl = await readFile(config.supergraph.path, 'utf8');
     } catch {
       // Loading the supergraph reports an unreadable file.
     }

@@ -93,7 +93,10 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
     introspection: parsed.introspection ?? onOutsideProd,
     exposeQueryPlans: parsed.exposeQueryPlans ?? stage === 'dev',
     sandbox: parsed.sandbox ?? onOutsideProd,
-    supergraph: parsed.supergraph === undefined ? undefined : absolute(baseDir, parsed.supergraph),
+    supergraph:
+      parsed.supergraph?.kind === 'file'
+        ? { ...parsed.supergraph, path: absolute(baseDir, parsed.supergraph.path) }
+        : parsed.supergraph,
     subgraphs: parsed.subgraphs.map((subgraph) =>
       subgraph.schema === undefined ? subgraph : { ...subgraph, schema: absolute(baseDir, subgraph.schema) },
     ),

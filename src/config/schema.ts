@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authSchema, storeSchema } from './auth-schema.js';
 import { connectorsSchema } from './connectors-schema.js';
 import { headersSchema } from './headers-schema.js';
+import { registrySchema, STAGE_NAME, supergraphSourceSchema } from './supergraph-schema.js';
 import { boolean, integer } from './primitives.js';
 import {
   checkPolicySubgraphs,
@@ -191,15 +192,15 @@ export const configSchema = z
   .strictObject({
     stage: z
       .string()
-      .regex(/^[a-z][a-z0-9-]*$/)
+      .regex(STAGE_NAME)
       .optional()
       .describe('Stage to run as (dev, test, prod, …). `--stage` and `GATEHOUSE_STAGE` override it.'),
     server: serverSchema.describe('The HTTP listener.'),
-    supergraph: z
-      .string()
-      .min(1)
+    supergraph: supergraphSourceSchema
       .optional()
-      .describe('Path to a composed supergraph SDL. Use this or `subgraphs`, not both.'),
+      .describe(
+        'Where the supergraph comes from: a file path, or `{ file, watch }`, `{ url, pollIntervalMs, headers }` or `{ registry, stage, token }`. Use this or `subgraphs`, not both (except with `registry.embedded`, where `subgraphs` seed the registry).',
+      ),
     subgraphs: z
       .array(subgraphConfigSchema)
       .default([])
@@ -241,14 +242,23 @@ export const configSchema = z
     auth: authSchema.describe(
       'Who is calling (JWT, API keys, an external authorizer) and what they may see.',
     ),
-    store: storeSchema.describe('Where the gateway keeps its own state (API keys, …).'),
+    store: storeSchema.describe('Where the gateway keeps its own state (API keys, the registry, …).'),
+    registry: registrySchema.describe('The schema registry: stages, admin tokens, usage-aware checks.'),
     stages: z
       .record(z.string(), z.record(z.string(), z.unknown()))
       .optional()
       .describe('Per-stage overlays, deep-merged over the rest of the file for the chosen stage.'),
   })
   .superRefine((config, ctx) => {
-    if (config.supergraph && config.subgraphs.length > 0) {
+    const followsEmbedded = config.supergraph?.kind === 'registry' && config.supergraph.registry === 'embedded';
+    if (followsEmbedded && !config.registry.embedded) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['supergraph', 'registry'],
+        message: '`registry: embedded` needs `registry.embedded: true`',
+      });
+    }
+    if (config.supergraph && !followsEmbedded && config.subgraphs.length > 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['supergraph'],

@@ -22,17 +22,21 @@ export async function loadSupergraph(
   config: GatehouseConfig,
   options: SupergraphLoadOptions = {},
 ): Promise<string> {
-  if (config.supergraph !== undefined) {
+  if (config.supergraph?.kind === 'file') {
+    const { path } = config.supergraph;
     let sdl: string;
     try {
-      sdl = await readFile(config.supergraph, 'utf8');
+      sdl = await readFile(path, 'utf8');
     } catch (error) {
       throw new UserFacingError(
-        `Cannot read the supergraph from ${config.supergraph}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        `Cannot read the supergraph from ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
       );
     }
-    assertValidSupergraph(sdl, config.supergraph);
+    assertValidSupergraph(sdl, path);
     return sdl;
+  }
+  if (config.supergraph !== undefined) {
+    throw new UserFacingError(`A ${config.supergraph.kind} supergraph source is not supported here yet`);
   }
   if (config.subgraphs.length === 0) {
     throw new UserFacingError(
