@@ -9,28 +9,59 @@ export interface ServeFlags {
   host?: string;
   stage?: string;
   workers?: string;
+  /** Load the supergraph file again whenever it changes. */
+  watch?: boolean;
+  /** Follow a stage (`--stage`) of the registry at this base URL. */
+  registry?: string;
+  registryToken?: string;
 }
 
-/** Builds the configuration from the flags: a config file, a supergraph file, or both. */
+/**
+ * Builds the configuration from the flags: a config file, a supergraph file or a registry to follow,
+ * or a config file and one of those.
+ */
 export async function configFromFlags(flags: ServeFlags, fallbackConfig?: string): Promise<GatehouseConfig> {
+  const config = await configWithSource(flags, fallbackConfig);
+  if (!flags.watch) return config;
+  if (config.supergraph?.kind !== 'file') {
+    throw new UserFacingError(
+      `--watch follows a supergraph file: pass --supergraph FILE, or set \`supergraph: FILE\` in ${config.source}.`,
+    );
+  }
+  return Object.freeze({ ...config, supergraph: Object.freeze({ ...config.supergraph, watch: true }) });
+}
+
+async function configWithSource(flags: ServeFlags, fallbackConfig?: string): Promise<GatehouseConfig> {
   const overrides: Record<string, unknown> = {};
   const server: Record<string, unknown> = {};
   if (flags.port !== undefined) server.port = flags.port;
   if (flags.host !== undefined) server.host = flags.host;
   if (flags.workers !== undefined) server.workers = flags.workers;
   if (Object.keys(server).length > 0) overrides.server = server;
+  if (flags.supergraph !== undefined && flags.registry !== undefined) {
+    throw new UserFacingError('Pass --supergraph FILE or --registry URL, not both.');
+  }
+  if (flags.registryToken !== undefined && flags.registry === undefined) {
+    throw new UserFacingError('--registry-token goes with --registry URL.');
+  }
   if (flags.supergraph !== undefined) {
     overrides.supergraph = resolve(flags.supergraph);
     overrides.subgraphs = [];
   }
+  if (flags.registry !== undefined) {
+    const token = flags.registryToken ?? process.env.GATEHOUSE_REGISTRY_TOKEN;
+    overrides.supergraph = { registry: flags.registry, ...(token ? { token } : {}) };
+    overrides.subgraphs = [];
+  }
+  const fromFlags = flags.supergraph ?? flags.registry;
   const configFile =
-    flags.config ?? (flags.supergraph === undefined ? (fallbackConfig ?? findDefaultConfig()) : undefined);
+    flags.config ?? (fromFlags === undefined ? (fallbackConfig ?? findDefaultConfig()) : undefined);
   if (configFile !== undefined) {
     return loadConfigFile(resolve(configFile), { stage: flags.stage, overrides });
   }
-  if (flags.supergraph === undefined) {
+  if (fromFlags === undefined) {
     throw new UserFacingError(
-      'No configuration: pass --config FILE or --supergraph FILE, or create gatehouse.yaml (or schema/gatehouse.yaml) here.',
+      'No configuration: pass --config FILE, --supergraph FILE or --registry URL, or create gatehouse.yaml (or schema/gatehouse.yaml) here.',
     );
   }
   return resolveConfig({}, { stage: flags.stage, overrides, source: 'command-line flags' });

@@ -5,7 +5,7 @@ import { packageRoot } from '../package-root.js';
 import { startGateway, type RunningGateway } from '../server/start.js';
 import { configFromFlags, type ServeFlags } from './config-options.js';
 import { tuneProcessFor } from './process-tuning.js';
-import { reportFailure, stopOnSignals } from './output.js';
+import { reloadOnHangup, reportFailure, stopOnSignals } from './output.js';
 
 /** Starts the example services and a gateway over them, and stops all of it on Ctrl-C. */
 export async function devCommand(flags: ServeFlags): Promise<void> {
@@ -30,6 +30,8 @@ export async function devCommand(flags: ServeFlags): Promise<void> {
     throw error;
   }
   stopOnSignals(stopAll);
+  const running = gateway;
+  reloadOnHangup(() => running.reload());
   const lines = [
     '',
     `  Gatehouse is running (stage ${config.stage})`,

@@ -40,3 +40,27 @@ export function stopOnSignals(stop: () => Promise<void>): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
+
+/**
+ * SIGHUP reloads the supergraph from its source and never stops the process (Node's default for
+ * SIGHUP is to exit). Signals that arrive during a reload make one more reload after it.
+ */
+export function reloadOnHangup(reload: () => Promise<unknown>): void {
+  let running = false;
+  let again = false;
+  const run = () => {
+    running = true;
+    again = false;
+    reload()
+      .catch(reportFailure)
+      .finally(() => {
+        running = false;
+        if (again) run();
+      });
+  };
+  process.on('SIGHUP', () => {
+    process.stderr.write('gatehouse: SIGHUP received, reloading the supergraph\n');
+    if (running) again = true;
+    else run();
+  });
+}

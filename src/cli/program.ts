@@ -5,6 +5,8 @@ import { packageRoot } from '../package-root.js';
 import { connectorCommand } from './connector.js';
 import { keysCommand } from './keys.js';
 import { runCommand } from './output.js';
+import { subgraphCommand } from './subgraph.js';
+import { supergraphCommand } from './supergraph-commands.js';
 
 const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as {
   version: string;
@@ -40,6 +42,9 @@ export function buildProgram(): Command {
       '-w, --workers <count>',
       'worker processes sharing the port (default: the CPU quota of the container, else the CPU count)',
     )
+    .option('--watch', 'load the supergraph file again whenever it changes')
+    .option('--registry <url>', 'follow the --stage stage of the registry at this URL')
+    .option('--registry-token <token>', "the registry's admin token (default: GATEHOUSE_REGISTRY_TOKEN)")
     .action((flags) => runCommand(async () => (await import('./serve.js')).serveCommand(flags)));
 
   program
@@ -50,6 +55,22 @@ export function buildProgram(): Command {
     .option('--stage <stage>', 'stage whose overlay applies')
     .action((flags) => runCommand(async () => (await import('./compose.js')).composeCommand(flags)));
 
+  program
+    .command('registry')
+    .description(
+      'Run the schema registry on its own: its HTTP API (/registry/v1), on the configured store (SQLite or PostgreSQL).',
+    )
+    .option(
+      '-c, --config <file>',
+      'config with the store and registry (default: ./gatehouse.yaml, then ./schema/gatehouse.yaml)',
+    )
+    .option('-p, --port <port>', 'port to listen on (default: registry.port, 4100)')
+    .option('-H, --host <host>', 'interface to listen on (default: server.host, 127.0.0.1)')
+    .option('--stage <stage>', 'stage to run as; in prod, reads need a token too')
+    .action((flags) => runCommand(async () => (await import('./registry.js')).registryCommand(flags)));
+
+  program.addCommand(subgraphCommand());
+  program.addCommand(supergraphCommand());
   program.addCommand(keysCommand());
   program.addCommand(connectorCommand());
 

@@ -5,7 +5,7 @@ import type { GatehouseConfig } from '../config/load.js';
 import { availableCpus } from '../server/available-cpus.js';
 import { workerExecArgv } from '../server/heap-flags.js';
 import { configFromFlags, type ServeFlags } from './config-options.js';
-import { stopOnSignals } from './output.js';
+import { reloadOnHangup, stopOnSignals } from './output.js';
 
 // The gateway's modules are imported only by the process that serves: a process that only starts
 // or supervises others stays small.
@@ -17,6 +17,9 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
       import('../server/cluster.js'),
       import('./process-tuning.js'),
     ]);
+    // The primary follows the supergraph's source and reloads on SIGHUP; a SIGHUP sent to the whole
+    // process group must not stop a worker.
+    process.on('SIGHUP', () => {});
     runClusterWorker(config, tuneProcess, (gateway) => stopOnSignals(() => gateway.close()));
     return;
   }
@@ -33,22 +36,21 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     await tuneProcessFor(config);
     const gateway = await startGateway({ config });
     stopOnSignals(() => gateway.close());
+    reloadOnHangup(() => gateway.reload());
     // Started by serveInChildProcess: stop with the parent, whatever way it ends.
     if (process.connected) process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
     announce(config, gateway.graphqlUrl, 1);
     return;
   }
-  const { loadSupergraph } = await import('../supergraph/load.js');
   const { startCluster } = await import('../server/cluster.js');
-  const supergraphSdl = await loadSupergraph(config);
-  const running = startCluster({
+  const running = await startCluster({
     config,
     workers,
-    supergraphSdl,
     onListening: (url) => announce(config, url, workers),
     log: (message) => process.stderr.write(`gatehouse: ${message}\n`),
   });
   stopOnSignals(() => running.stop());
+  reloadOnHangup(() => running.reload());
   void running.failed.then(async (code) => {
     await running.stop();
     process.exit(code);
@@ -58,13 +60,13 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
 /**
  * Runs this same command in one child process started with the gateway heap flags, which V8 reads
  * only at start-up (a larger young generation saves about a tenth of the CPU per request under
- * load). The child does everything, output included; this process passes on SIGTERM and SIGINT and
- * exits as the child does. Setting the heap flags yourself (NODE_OPTIONS) serves in one process.
+ * load). The child does everything, output included; this process passes on SIGTERM, SIGINT and
+ * SIGHUP (a reload) and exits as the child does. Setting the heap flags yourself (NODE_OPTIONS) serves in one process.
  */
 async function serveInChildProcess(execArgv: string[]): Promise<void> {
   const [script, ...args] = process.argv.slice(1);
   const child = fork(script ?? '', args, { execArgv, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => child.kill(signal));
   }
   const code = await new Promise<number>((resolve) => {

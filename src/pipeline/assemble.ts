@@ -8,6 +8,8 @@ import { useFieldAuthorization } from '../gateway/authorization-setup.js';
 import { useOperationName, useOperationResolution, useSubgraphFailureStatus } from '../gateway/plugins.js';
 import { useCircuitBreaker } from '../subgraph-calls/circuit-breaker.js';
 import { claimHeaderNames, useHeaderRules } from '../subgraph-calls/header-rules.js';
+import { useUsageReporting } from '../registry/usage-plugin.js';
+import type { UsageRecord } from '../store/registry.js';
 import { useInflightDedupe } from '../subgraph-calls/inflight-dedupe.js';
 import { useRetries } from '../subgraph-calls/retries.js';
 import type { GatewayPlugin } from './plugin.js';
@@ -19,6 +21,15 @@ export interface ServerView {
   draining(): boolean;
 }
 
+/** What the composition root decides beyond the config. */
+export interface AssembleOptions {
+  /**
+   * Where usage reports go (the embedded registry's `recordUsage`, or the registry's HTTP API).
+   * Given only when the gateway has a registry to report to; without it, nothing is reported.
+   */
+  usageSink?: ((records: UsageRecord[]) => Promise<void>) | undefined;
+}
+
 /**
  * The one place the plugin list is built, in the order every layer runs it:
  * edge → identity → traffic → security → cache → authorization → execution → telemetry.
@@ -28,6 +39,7 @@ export async function assemblePlugins(
   config: GatehouseConfig,
   resources: GatewayResources,
   server: ServerView,
+  options: AssembleOptions = {},
 ): Promise<GatewayPlugin[]> {
   const claimHeaders = claimHeaderNames(config.headers, config.auth);
   const logsRequests = resources.logger.isLevelEnabled('info');
@@ -63,7 +75,20 @@ export async function assemblePlugins(
     useSubgraphFailureStatus(),
     // telemetry
     logsRequests && useOperationName(),
+    options.usageSink !== undefined &&
+      useUsageReporting({
+        stage: reportedStage(config),
+        sampleRate: config.registry.usage.sampleRate,
+        flushIntervalMs: config.registry.usage.flushIntervalMs,
+        send: options.usageSink,
+        logger: resources.logger,
+      }),
     logsRequests && useAccessLog(),
   ];
   return plugins.filter((plugin): plugin is GatewayPlugin => plugin !== undefined && plugin !== false);
+}
+
+/** The registry stage operations are reported under: the one followed, else the gateway's own. */
+function reportedStage(config: GatehouseConfig): string {
+  return (config.supergraph?.kind === 'registry' ? config.supergraph.stage : undefined) ?? config.stage;
 }

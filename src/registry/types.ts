@@ -1,6 +1,6 @@
-import type { RegistrySubgraph, StoredVersion, VersionAction } from '../store/registry.js';
+import type { RegistrySubgraph, StoredVersion, UsageRecord, VersionAction } from '../store/registry.js';
 
-export type { RegistrySubgraph, StoredVersion, VersionAction } from '../store/registry.js';
+export type { RegistrySubgraph, StoredVersion, UsageRecord, VersionAction } from '../store/registry.js';
 
 /** A composition error, with the subgraph and file:line:column it points at. */
 export interface CompositionProblem {
@@ -115,7 +115,7 @@ export interface Registry {
     waitMs: number,
     signal?: AbortSignal,
   ): Promise<StoredVersion | undefined>;
-  recordUsage(records: readonly import('../store/registry.js').UsageRecord[]): Promise<void>;
+  recordUsage(records: readonly UsageRecord[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -141,7 +141,9 @@ export class RegistryError extends Error {
       | 'UNKNOWN_SUBGRAPH'
       | 'INVALID_INPUT'
       | 'SCHEMA_TOO_LARGE'
-      | 'EMPTY_STAGE',
+      | 'EMPTY_STAGE'
+      /** Too many long-polls waiting in this process (503): try again shortly. */
+      | 'UNAVAILABLE',
     message: string,
   ) {
     super(message);

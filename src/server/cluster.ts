@@ -1,10 +1,18 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { GatehouseConfig } from '../config/load.js';
+import { createLogger } from '../pipeline/logger.js';
+import { LiveSupergraph, type ServedSupergraph, type SupergraphStatus } from '../supergraph/live.js';
+import { PushedSource } from '../supergraph/pushed-source.js';
+import type { FetchedSupergraph } from '../supergraph/source.js';
+import { createSupergraphSource } from '../supergraph/sources.js';
 import { workerExecArgv } from './heap-flags.js';
 import { startGateway, type RunningGateway } from './start.js';
 
 /** Messages between the primary and its workers. */
-type PrimaryMessage = { type: 'gatehouse:start'; supergraphSdl: string };
+type PrimaryMessage =
+  | { type: 'gatehouse:start'; source: string; supergraph: FetchedSupergraph; failure?: string }
+  | { type: 'gatehouse:supergraph'; supergraph: FetchedSupergraph }
+  | { type: 'gatehouse:supergraph-failed'; message: string };
 type WorkerMessage =
   | { type: 'gatehouse:awaiting-supergraph' }
   | { type: 'gatehouse:listening'; url: string }
@@ -13,8 +21,6 @@ type WorkerMessage =
 export interface ClusterOptions {
   config: GatehouseConfig;
   workers: number;
-  /** Composed once by the primary, so a composition error stops everything before any fork. */
-  supergraphSdl: string;
   onListening(url: string): void;
   log(message: string): void;
 }
@@ -22,6 +28,8 @@ export interface ClusterOptions {
 export interface RunningCluster {
   /** SIGTERM to every worker; resolves when all have drained and exited. */
   stop(): Promise<void>;
+  /** Fetches the supergraph from its source now (SIGHUP); a new one goes to every worker. */
+  reload(): Promise<SupergraphStatus>;
   /** Resolves with an exit code if the cluster gives up (workers crash-looping). */
   failed: Promise<number>;
 }
@@ -30,23 +38,61 @@ const CRASH_WINDOW_MS = 30_000;
 const MAX_CRASHES_IN_WINDOW = 5;
 
 /**
- * Runs `workers` gateway processes sharing one port. A worker that dies is replaced, unless
- * workers keep dying (more than five in 30 s), which stops the cluster with exit code 1.
+ * Runs `workers` gateway processes sharing one port. The primary loads the supergraph from the
+ * config's source and validates it once, before any fork (a bad one stops everything), then follows
+ * the source and sends each new valid supergraph, and each failure, to every worker; a worker that
+ * starts later gets the latest. Workers only apply what they are sent. A worker that dies is
+ * replaced, unless workers keep dying (more than five in 30 s), which stops the cluster with exit
+ * code 1.
  */
-export function startCluster(options: ClusterOptions): RunningCluster {
-  const { config, workers, supergraphSdl } = options;
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const { config, workers } = options;
+  const logging = createLogger(config);
+  const live = new LiveSupergraph(createSupergraphSource(config), logging.logger);
+  try {
+    await live.start();
+  } catch (error) {
+    await live.close();
+    logging.close();
+    throw error;
+  }
   let stopping = false;
   let announced = false;
   const crashes: number[] = [];
   let giveUp: (code: number) => void = () => {};
   const failed = new Promise<number>((resolve) => (giveUp = resolve));
+  // Workers that were sent their first supergraph: later ones reach them.
+  const started = new Set<Worker>();
+  let failure: string | undefined;
+
+  const broadcast = (message: PrimaryMessage) => {
+    for (const worker of started) if (worker.isConnected()) worker.send(message);
+  };
+  live.follow(
+    (next) => {
+      failure = undefined;
+      broadcast({ type: 'gatehouse:supergraph', supergraph: relayed(next) });
+    },
+    (message) => {
+      failure = message;
+      broadcast({ type: 'gatehouse:supergraph-failed', message });
+    },
+  );
 
   const fork = (): Worker => {
     const worker = cluster.fork({ GATEHOUSE_WORKER: '1' });
     worker.on('message', (message: WorkerMessage) => {
       // The worker asks once its own config is loaded: a message sent earlier would be lost.
       if (message.type === 'gatehouse:awaiting-supergraph') {
-        worker.send({ type: 'gatehouse:start', supergraphSdl } satisfies PrimaryMessage);
+        const served = live.served();
+        if (!served) return;
+        worker.send({
+          type: 'gatehouse:start',
+          source: live.description,
+          supergraph: relayed(served),
+          ...(failure === undefined ? {} : { failure }),
+        } satisfies PrimaryMessage);
+        started.add(worker);
       }
       if (message.type === 'gatehouse:listening' && !announced) {
         announced = true;
@@ -56,6 +102,7 @@ export function startCluster(options: ClusterOptions): RunningCluster {
         options.log(`worker ${worker.process.pid} failed to start: ${message.message}`);
     });
     worker.on('exit', (code, signal) => {
+      started.delete(worker);
       if (stopping) return;
       const now = Date.now();
       crashes.push(now);
@@ -78,8 +125,10 @@ export function startCluster(options: ClusterOptions): RunningCluster {
 
   return {
     failed,
+    reload: () => live.reload(),
     async stop() {
       stopping = true;
+      await live.close();
       const alive = Object.values(cluster.workers ?? {}).filter(
         (worker): worker is Worker => worker !== undefined,
       );
@@ -93,35 +142,56 @@ export function startCluster(options: ClusterOptions): RunningCluster {
       }, config.server.shutdownTimeoutMs + 5_000);
       await Promise.all(exits);
       clearTimeout(force);
+      logging.close();
     },
   };
 }
 
+function relayed({ sdl, hash, version }: ServedSupergraph): FetchedSupergraph {
+  return version === undefined ? { sdl, hash } : { sdl, hash, version };
+}
+
 /**
  * In a worker: waits for the primary's supergraph, readies the process for it (`prepareProcess`,
- * from the command that owns the process), serves it, and reports back.
+ * from the command that owns the process), serves it, reports back, and then applies every
+ * supergraph (and failure) the primary sends.
  */
 export function runClusterWorker(
   config: GatehouseConfig,
   prepareProcess: (supergraphSdl: string) => void,
   onStarted: (gateway: RunningGateway) => void,
 ): void {
-  process.once('message', (message: PrimaryMessage) => {
-    if (message.type !== 'gatehouse:start') return;
-    prepareProcess(message.supergraphSdl);
-    startGateway({ config, supergraphSdl: message.supergraphSdl }).then(
-      (gateway) => {
-        onStarted(gateway);
-        process.send?.({ type: 'gatehouse:listening', url: gateway.graphqlUrl } satisfies WorkerMessage);
-      },
-      (error: unknown) => {
-        process.send?.({
-          type: 'gatehouse:failed',
-          message: error instanceof Error ? error.message : String(error),
-        } satisfies WorkerMessage);
-        process.exit(1);
-      },
-    );
+  let source: PushedSource | undefined;
+  process.on('message', (message: PrimaryMessage) => {
+    switch (message.type) {
+      case 'gatehouse:start': {
+        if (source) return;
+        source = new PushedSource(message.source, message.supergraph, message.failure);
+        prepareProcess(message.supergraph.sdl);
+        startGateway({ config, supergraphSource: source }).then(
+          (gateway) => {
+            onStarted(gateway);
+            process.send?.({ type: 'gatehouse:listening', url: gateway.graphqlUrl } satisfies WorkerMessage);
+          },
+          (error: unknown) => {
+            process.send?.({
+              type: 'gatehouse:failed',
+              message: error instanceof Error ? error.message : String(error),
+            } satisfies WorkerMessage);
+            process.exit(1);
+          },
+        );
+        return;
+      }
+      case 'gatehouse:supergraph':
+        source?.push(message.supergraph);
+        return;
+      case 'gatehouse:supergraph-failed':
+        source?.fail(message.message);
+        return;
+      default:
+        return;
+    }
   });
   process.send?.({ type: 'gatehouse:awaiting-supergraph' } satisfies WorkerMessage);
 }

@@ -2,8 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
 import { startGraphQLRuntime, type GraphQLRuntime } from '../gateway/graphql-runtime.js';
-import { loadSupergraph } from '../supergraph/load.js';
-import { assemblePlugins } from '../pipeline/assemble.js';
+import type { Registry } from '../registry/types.js';
+import { LiveSupergraph, type SupergraphStatus } from '../supergraph/live.js';
+import { staticSource, type SupergraphSource } from '../supergraph/source.js';
+import { createSupergraphSource } from '../supergraph/sources.js';
+import { useSupergraphStatus } from '../supergraph/status-plugin.js';
+import { assemblePlugins, type AssembleOptions } from '../pipeline/assemble.js';
 import { createLogger } from '../pipeline/logger.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import { createResources, type OwnedResources } from '../pipeline/resources.js';
@@ -17,6 +21,12 @@ export interface StartGatewayOptions {
   logger?: Logger;
   /** Serve this supergraph instead of loading the configured one. */
   supergraphSdl?: string;
+  /** Follow this source instead of the configured one (a cluster worker follows its primary). */
+  supergraphSource?: SupergraphSource;
+  /** The registry this process runs, for `supergraph: { registry: embedded }`. */
+  registry?: Registry;
+  /** Where usage reports go; without it the gateway reports none (see `assemblePlugins`). */
+  usageSink?: AssembleOptions['usageSink'];
   uiDir?: string;
 }
 
@@ -26,6 +36,10 @@ export interface RunningGateway {
   graphqlUrl: string;
   app: FastifyInstance;
   state(): ServerState;
+  /** The served supergraph and its source's last failure, as `/ready` shows them. */
+  supergraph(): SupergraphStatus;
+  /** Fetches the supergraph from its source now (SIGHUP); resolves with the state after it. */
+  reload(): Promise<SupergraphStatus>;
   /** Stops accepting, lets in-flight requests finish (bounded by server.shutdownTimeoutMs), then stops. */
   close(): Promise<void>;
 }
@@ -35,7 +49,8 @@ export interface RunningGateway {
  * the shared resources are created here, the plugin list assembled once from the config and
  * installed in the HTTP edge and the GraphQL runtime, and on close everything is disposed in
  * reverse order. It listens first (so /health answers and /ready says 503), then loads the
- * supergraph and starts serving it.
+ * supergraph, starts serving it, and follows its source: every new supergraph is validated and
+ * swapped in (requests already running finish on the old one), a bad one is refused.
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
@@ -48,7 +63,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let plugins: GatewayPlugin[] = [];
   let app: FastifyInstance | undefined;
   let runtime: GraphQLRuntime | undefined;
+  let live: LiveSupergraph | undefined;
   const dispose = async () => {
+    await live?.close();
     await runtime?.stop();
     for (const plugin of [...plugins].reverse()) await plugin.dispose?.();
     await resources?.dispose();
@@ -57,8 +74,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   let url: string;
   try {
+    const source =
+      options.supergraphSource ??
+      (options.supergraphSdl === undefined
+        ? createSupergraphSource(config, { registry: options.registry })
+        : staticSource(options.supergraphSdl));
+    live = new LiveSupergraph(source, logger);
+    const supergraph = live;
     resources = await createResources(config, logger);
-    plugins = await assemblePlugins(config, resources, { draining });
+    plugins = [
+      ...(await assemblePlugins(config, resources, { draining }, { usageSink: options.usageSink })),
+      useSupergraphStatus(() => supergraph.status()),
+    ];
     app = await buildApp({
       config,
       logger,
@@ -68,14 +95,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
     await app.listen({ port: config.server.port, host: config.server.host });
     url = baseUrl(app, config);
-    const supergraphSdl = options.supergraphSdl ?? (await loadSupergraph(config));
+    const first = await supergraph.start();
     runtime = await startGraphQLRuntime({
       config,
-      supergraphSdl,
+      supergraphSdl: first.sdl,
       logger: app.log,
       plugins,
       http: resources.http,
     });
+    const served = runtime;
+    supergraph.follow((next) => served.updateSupergraph(next.sdl));
   } catch (error) {
     state = { phase: 'failed', reason: error instanceof Error ? error.message : String(error) };
     await app?.close();
@@ -85,12 +114,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   state = { phase: 'serving', runtime, handle: graphqlHandler(runtime.apollo) };
 
   const server = app;
+  const supergraph = live;
   let closing: Promise<void> | undefined;
   return {
     url,
     graphqlUrl: `${url}/graphql`,
     app: server,
     state: () => state,
+    supergraph: () => supergraph.status(),
+    reload: () => supergraph.reload(),
     close() {
       closing ??= (async () => {
         state = { phase: 'draining' };

@@ -28,6 +28,61 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-registry': {
+    async up(db: Kysely<unknown>) {
+      // Ids are given by the writer (max + 1 under the registry's write lock), the same on both
+      // engines, so they increase over the whole registry.
+      await db.schema
+        .createTable('registry_versions')
+        .addColumn('id', 'integer', (column) => column.primaryKey())
+        .addColumn('stage', 'text', (column) => column.notNull())
+        .addColumn('action', 'text', (column) => column.notNull())
+        .addColumn('summary', 'text', (column) => column.notNull())
+        .addColumn('subgraphs', 'text', (column) => column.notNull())
+        .addColumn('supergraph_sdl', 'text', (column) => column.notNull())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .addColumn('published_by', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('check_report', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('registry_versions_stage')
+        .on('registry_versions')
+        .columns(['stage', 'id'])
+        .execute();
+      // Usage is aggregated per day, so a busy gateway adds rows per operation and client, not per request.
+      await db.schema
+        .createTable('registry_usage')
+        .addColumn('stage', 'text', (column) => column.notNull())
+        .addColumn('operation_hash', 'text', (column) => column.notNull())
+        .addColumn('client_name', 'text', (column) => column.notNull())
+        .addColumn('client_version', 'text', (column) => column.notNull())
+        .addColumn('day', 'text', (column) => column.notNull())
+        .addColumn('operation_name', 'text', (column) => column.notNull())
+        .addColumn('count', 'bigint', (column) => column.notNull())
+        .addColumn('last_seen', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('registry_usage_key', [
+          'stage',
+          'operation_hash',
+          'client_name',
+          'client_version',
+          'day',
+        ])
+        .execute();
+      // An operation's text fixes the coordinates it reads, so they are kept once per operation.
+      await db.schema
+        .createTable('registry_operation_coordinates')
+        .addColumn('operation_hash', 'text', (column) => column.notNull())
+        .addColumn('coordinate', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('registry_operation_coordinates_key', ['operation_hash', 'coordinate'])
+        .execute();
+      await db.schema
+        .createIndex('registry_operation_coordinates_coordinate')
+        .on('registry_operation_coordinates')
+        .columns(['coordinate', 'operation_hash'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
@@ -45,6 +100,42 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export interface RegistryVersionsTable {
+  id: number;
+  stage: string;
+  action: string;
+  summary: string;
+  /** JSON array of RegistrySubgraph. */
+  subgraphs: string;
+  supergraph_sdl: string;
+  hash: string;
+  published_by: string;
+  created_at: string;
+  /** JSON of the CheckReport. */
+  check_report: string;
+}
+
+export interface RegistryUsageTable {
+  stage: string;
+  operation_hash: string;
+  client_name: string;
+  client_version: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  operation_name: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  count: number | string;
+  last_seen: string;
+}
+
+export interface RegistryOperationCoordinatesTable {
+  operation_hash: string;
+  coordinate: string;
+}
+
 export interface StoreDatabase {
   api_keys: ApiKeysTable;
+  registry_versions: RegistryVersionsTable;
+  registry_usage: RegistryUsageTable;
+  registry_operation_coordinates: RegistryOperationCoordinatesTable;
 }

@@ -3,7 +3,10 @@ import pg from 'pg';
 import { POSTGRES_SCHEMA_PATTERN } from '../config/auth-schema.js';
 import { UserFacingError } from '../errors.js';
 import { migrationProvider, type StoreDatabase } from './migrations.js';
+import { RegistryNotifications } from './postgres-notifications.js';
+import { postgresWriteLock } from './registry-locks.js';
 import { SqlApiKeys } from './sql-api-keys.js';
+import { SqlRegistry } from './sql-registry.js';
 import type { Store } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -53,10 +56,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.destroy();
     throw new UserFacingError(`Cannot migrate the store ${where}: ${errorText(error)}`);
   }
+  const notifications = new RegistryNotifications({
+    url,
+    schema: async () => (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? '',
+    onError: onIdleError,
+  });
   return {
     kind: 'postgres',
     apiKeys: new SqlApiKeys(db, isUniqueViolation),
-    close: () => db.destroy(),
+    registry: new SqlRegistry({
+      db,
+      lock: postgresWriteLock(db),
+      subscribe: (listener) => notifications.subscribe(listener),
+    }),
+    close: async () => {
+      await notifications.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -65,11 +65,26 @@ export interface CoordinateUsage {
   lastSeen: Date;
 }
 
-/** Writes made while holding the registry's write lock. */
+/**
+ * Reads and writes made while holding the registry's write lock. Work inside `exclusive` uses only
+ * these: on SQLite the lock holds the one connection, so a read through the repository would wait
+ * for the lock it is inside.
+ */
 export interface RegistryWriter {
   head(stage: string): Promise<StoredVersion | undefined>;
   insertVersion(version: NewVersion): Promise<StoredVersion>;
+  usageOf(stage: string, coordinates: readonly string[], since: Date): Promise<CoordinateUsage[]>;
 }
+
+/** Bounds of one `recordUsage` call: a gateway batches within them, and the store refuses more. */
+export const USAGE_LIMITS = {
+  recordsPerCall: 1_000,
+  coordinatesPerOperation: 5_000,
+  /** Characters of a hash, a name, a client name or version, a coordinate. */
+  stringLength: 512,
+  /** Largest count in one record. */
+  count: 1_000_000_000,
+} as const;
 
 export interface RegistryRepository {
   /**
@@ -84,8 +99,12 @@ export interface RegistryRepository {
   version(id: number): Promise<StoredVersion | undefined>;
   /** Newest first. */
   history(stage: string, limit: number): Promise<StoredVersion[]>;
+  /** Adds the counts to the stage's daily totals; fails with a RangeError beyond {@link USAGE_LIMITS}. */
   recordUsage(records: readonly UsageRecord[]): Promise<void>;
-  /** Operations that used any of the coordinates in the stage since `since`. */
+  /**
+   * Operations that used any of the coordinates in the stage since `since`. A coordinate `Type.*`
+   * stands for every coordinate of the type (`Type.field`, `Type.field.argument`).
+   */
   usageOf(stage: string, coordinates: readonly string[], since: Date): Promise<CoordinateUsage[]>;
   /**
    * Calls `listener` with the stage when another process commits a version (PostgreSQL

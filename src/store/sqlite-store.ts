@@ -4,7 +4,9 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { UserFacingError } from '../errors.js';
 import { migrationProvider, type StoreDatabase } from './migrations.js';
+import { sqliteWriteLock } from './registry-locks.js';
 import { SqlApiKeys } from './sql-api-keys.js';
+import { SqlRegistry } from './sql-registry.js';
 import type { Store } from './store.js';
 
 /**
@@ -31,6 +33,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   return {
     kind: 'sqlite',
     apiKeys: new SqlApiKeys(db, isUniqueViolation),
+    registry: new SqlRegistry({ db, lock: sqliteWriteLock(db) }),
     close: () => db.destroy(),
   };
 }

@@ -1,33 +1,21 @@
 import { readFile } from 'node:fs/promises';
-import { composeServices } from '@apollo/composition';
-import type { GraphQLError } from 'graphql';
-import { Source, getLocation, parse, type DocumentNode } from 'graphql';
 import { request } from 'undici';
-import type { ConnectorsConfig } from '../config/connectors-schema.js';
 import type { SubgraphConfig } from '../config/schema.js';
-import { checkConnectorSchema } from '../connectors/validate/check-connectors.js';
 import { UserFacingError } from '../errors.js';
 import { describeNetworkError } from '../network-error.js';
 import { readUndiciBody } from '../read-limited.js';
+import {
+  composeSubgraphs,
+  formatComposeProblem,
+  type ComposeOptions,
+  type SubgraphSdl,
+} from './compose-subgraphs.js';
 
 /** Largest `{ _service { sdl } }` answer read from a subgraph at start-up. */
 const SDL_MAX_BYTES = 16 * 1024 * 1024;
 
-export interface SubgraphSdl {
-  name: string;
-  /** Where the gateway reaches it; a placeholder for REST connector subgraphs, which run in process. */
-  url: string;
-  sdl: string;
-  /** A file path, or the URL the SDL was read from; shown in error locations. */
-  origin: string;
-  /** `rest`: a connector schema, which must link the connect spec. Defaults to `graphql`. */
-  type?: 'graphql' | 'rest';
-}
-
-export interface ComposeOptions {
-  /** `connectors` from the gateway config: connector schemas are checked against it (`$config`). */
-  connectors?: ConnectorsConfig;
-}
+export { composeSubgraphs, formatComposeProblem } from './compose-subgraphs.js';
+export type { ComposeOptions, ComposeProblem, ComposeResult, SubgraphSdl } from './compose-subgraphs.js';
 
 export interface IntrospectionOptions {
   /** How long to keep retrying a subgraph that does not answer yet (it may still be starting). */
@@ -71,7 +59,8 @@ function connectorPlaceholderUrl(name: string): string {
   return `http://${name.toLowerCase()}.connector.invalid/`;
 }
 
-async function introspectSubgraph(name: string, url: string, waitMs: number): Promise<string> {
+/** Reads a running subgraph's SDL (`{ _service { sdl } }`), retrying for up to `waitMs` while it starts. */
+export async function introspectSubgraph(name: string, url: string, waitMs: number): Promise<string> {
   const deadline = Date.now() + waitMs;
   let lastProblem = '';
   for (let attempt = 0; ; attempt++) {
@@ -111,70 +100,8 @@ function extractSdl(text: string): string | undefined {
  * error listed, each with the subgraph and the file/line/column it points at.
  */
 export function composeSupergraph(subgraphs: readonly SubgraphSdl[], options: ComposeOptions = {}): string {
-  const problems: string[] = [];
-  const services: { name: string; url: string; typeDefs: DocumentNode }[] = [];
-  for (const subgraph of subgraphs) {
-    let typeDefs: DocumentNode;
-    try {
-      typeDefs = parse(new Source(subgraph.sdl, subgraph.origin));
-    } catch (error) {
-      problems.push(`[${subgraph.name}] ${formatGraphQLError(error as GraphQLError)}`);
-      continue;
-    }
-    const connectorCheck = checkConnectors(subgraph, typeDefs, options.connectors);
-    problems.push(...connectorCheck.problems);
-    services.push({ name: subgraph.name, url: subgraph.url, typeDefs: connectorCheck.typeDefs });
-  }
-  if (problems.length === 0) {
-    const result = composeServices(services);
-    if (result.errors === undefined) return result.supergraphSdl;
-    problems.push(...result.errors.map((error) => formatGraphQLError(error)));
-  }
+  const result = composeSubgraphs(subgraphs, options);
+  if (result.ok) return result.supergraphSdl;
+  const problems = result.problems.map(formatComposeProblem);
   throw new UserFacingError(`Composition failed with ${problems.length} error(s):`, problems);
-}
-
-/**
- * Checks a connector subgraph's directives and gives entity types that have connectors but no
- * `@key` the key Apollo's tooling infers, so that schemas written for Apollo Router compose unchanged.
- */
-function checkConnectors(
-  subgraph: SubgraphSdl,
-  typeDefs: DocumentNode,
-  connectors: ConnectorsConfig | undefined,
-): { problems: string[]; typeDefs: DocumentNode } {
-  if (subgraph.type === 'rest' && !subgraph.sdl.includes('specs.apollo.dev/connect/')) {
-    return {
-      problems: [
-        `[${subgraph.name}] a \`rest\` subgraph's schema must link the connect spec: extend schema @link(url: "https://specs.apollo.dev/connect/v0.1", import: ["@source", "@connect"])\n      at ${subgraph.origin}`,
-      ],
-      typeDefs,
-    };
-  }
-  const config = connectors?.subgraphs[subgraph.name]?.config;
-  const { problems, implicitKeys } = checkConnectorSchema(typeDefs, { subgraphName: subgraph.name, config });
-  let sdl = subgraph.sdl;
-  for (const key of [...implicitKeys].sort((a, b) => b.offset - a.offset)) {
-    sdl = `${sdl.slice(0, key.offset)} @${key.directiveName}(fields: "${key.fields.join(' ')}")${sdl.slice(key.offset)}`;
-  }
-  return {
-    problems: problems.map(
-      ({ message, location }) => `[${subgraph.name}] ${message}${location ? `\n      at ${location}` : ''}`,
-    ),
-    typeDefs: implicitKeys.length > 0 ? parse(new Source(sdl, subgraph.origin)) : typeDefs,
-  };
-}
-
-function formatGraphQLError(error: GraphQLError): string {
-  const locations = new Set<string>();
-  for (const node of error.nodes ?? []) {
-    if (!node.loc) continue;
-    const { line, column } = getLocation(node.loc.source, node.loc.start);
-    locations.add(`${node.loc.source.name}:${line}:${column}`);
-  }
-  if (error.source && error.locations) {
-    for (const { line, column } of error.locations) locations.add(`${error.source.name}:${line}:${column}`);
-  }
-  const code = typeof error.extensions.code === 'string' ? ` (${error.extensions.code})` : '';
-  const where = locations.size > 0 ? `\n      at ${[...locations].join('\n      at ')}` : '';
-  return `${error.message}${code}${where}`;
 }

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { Supergraph } from '@apollo/federation-internals';
 import type { GatehouseConfig } from '../config/load.js';
-import { extractConnectors } from '../connectors/supergraph.js';
 import { UserFacingError } from '../errors.js';
-import { prepareSupergraph } from '../gateway/authorization/supergraph-metadata.js';
 import { composeSupergraph, loadSubgraphSdls } from './compose.js';
+import { assertValidSupergraph } from './validate.js';
 
 export { prepareSupergraph, type PreparedSupergraph } from '../gateway/authorization/supergraph-metadata.js';
 
@@ -14,9 +12,10 @@ export interface SupergraphLoadOptions {
 }
 
 /**
- * The supergraph SDL to serve: the configured file, or the subgraphs composed now. It is returned
- * as it is, authorization directives included; the runtime passes it through `prepareSupergraph`
- * (or `SupergraphRules.prepare`) before the gateway loads it.
+ * The supergraph SDL to serve once: the configured file, or the subgraphs composed now. It is
+ * returned as it is, authorization directives included; the runtime passes it through
+ * `prepareSupergraph` (or `SupergraphRules.prepare`) before the gateway loads it. A gateway that
+ * follows its source uses `createSupergraphSource` (sources.ts) instead.
  */
 export async function loadSupergraph(
   config: GatehouseConfig,
@@ -24,20 +23,33 @@ export async function loadSupergraph(
 ): Promise<string> {
   if (config.supergraph?.kind === 'file') {
     const { path } = config.supergraph;
-    let sdl: string;
-    try {
-      sdl = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new UserFacingError(
-        `Cannot read the supergraph from ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      );
-    }
+    const sdl = await readSupergraphFile(path);
     assertValidSupergraph(sdl, path);
     return sdl;
   }
   if (config.supergraph !== undefined) {
-    throw new UserFacingError(`A ${config.supergraph.kind} supergraph source is not supported here yet`);
+    throw new UserFacingError(
+      `A ${config.supergraph.kind} supergraph source is followed by a running gateway; it cannot be read once here`,
+    );
   }
+  return composeFromConfig(config, options);
+}
+
+export async function readSupergraphFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserFacingError(
+      `Cannot read the supergraph from ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+}
+
+/** Composes the config's `subgraphs`, reading each one's SDL from its file or the running service. */
+export async function composeFromConfig(
+  config: GatehouseConfig,
+  options: SupergraphLoadOptions = {},
+): Promise<string> {
   if (config.subgraphs.length === 0) {
     throw new UserFacingError(
       `Nothing to serve: ${config.source} lists no \`subgraphs\` and no \`supergraph\`.`,
@@ -45,18 +57,4 @@ export async function loadSupergraph(
   }
   const sdls = await loadSubgraphSdls(config.subgraphs, { waitMs: options.introspectionWaitMs ?? 10_000 });
   return composeSupergraph(sdls, { connectors: config.connectors });
-}
-
-/**
- * Fails with the reason when the text is not a supergraph the gateway can serve: checked as the
- * gateway will load it, after its authorization metadata has been taken out.
- */
-function assertValidSupergraph(sdl: string, origin: string): void {
-  try {
-    Supergraph.build(prepareSupergraph(extractConnectors(sdl).servableSdl).servableSdl);
-  } catch (error) {
-    if (error instanceof UserFacingError) throw new UserFacingError(`${origin}: ${error.message}`);
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UserFacingError(`${origin} is not a valid supergraph: ${message}`);
-  }
 }

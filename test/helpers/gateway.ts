@@ -1,5 +1,5 @@
 import { resolveConfig } from '../../src/config/load.js';
-import { startGateway, type RunningGateway } from '../../src/server/start.js';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../src/server/start.js';
 
 export interface TestSubgraph {
   name: string;
@@ -8,11 +8,13 @@ export interface TestSubgraph {
 
 /**
  * Starts a gateway over the given subgraphs the way `gatehouse serve` does, on a free loopback
- * port, quiet unless GATEHOUSE_TEST_LOGS is set. `overrides` is merged over the config.
+ * port, quiet unless GATEHOUSE_TEST_LOGS is set. `overrides` is merged over the config; `options`
+ * are what the composition root is given besides the config (a registry, a usage sink, …).
  */
 export async function startTestGateway(
   subgraphs: readonly TestSubgraph[],
   overrides: Record<string, unknown> = {},
+  options: Omit<StartGatewayOptions, 'config'> = {},
 ): Promise<RunningGateway> {
   const config = resolveConfig(
     {
@@ -23,7 +25,7 @@ export async function startTestGateway(
     },
     { env: {}, source: 'test config' },
   );
-  return startGateway({ config });
+  return startGateway({ ...options, config });
 }
 
 export interface GraphQLHttpResponse {

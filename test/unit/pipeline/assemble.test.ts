@@ -1,23 +1,34 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/load.js';
-import { assemblePlugins } from '../../../src/pipeline/assemble.js';
+import { assemblePlugins, type AssembleOptions } from '../../../src/pipeline/assemble.js';
+import type { GatewayPlugin } from '../../../src/pipeline/plugin.js';
 import { createResources, type OwnedResources } from '../../../src/pipeline/resources.js';
 
 const SECRET = 'a-shared-secret-of-at-least-thirty-two-characters';
 let resources: OwnedResources | undefined;
+let plugins: GatewayPlugin[] = [];
 
 afterEach(async () => {
+  for (const plugin of plugins.reverse()) await plugin.dispose?.();
+  plugins = [];
   await resources?.dispose();
   resources = undefined;
 });
 
-async function pluginNames(raw: Record<string, unknown>, level = 'info'): Promise<string[]> {
+async function pluginNames(
+  raw: Record<string, unknown>,
+  level = 'info',
+  options: AssembleOptions = {},
+): Promise<string[]> {
   const config = resolveConfig(raw, { env: {} });
   resources = await createResources(config, pino({ level }));
-  const plugins = await assemblePlugins(config, resources, { draining: () => false });
+  plugins = await assemblePlugins(config, resources, { draining: () => false }, options);
   return plugins.map((plugin) => plugin.name);
 }
+
+/** A usage destination that keeps nothing: the list only needs to know there is one. */
+const usageSink = async () => {};
 
 describe('the plugin list', () => {
   it('for an empty config: only what is always on, edge to telemetry', async () => {
@@ -41,23 +52,37 @@ describe('the plugin list', () => {
     expect(await pluginNames({}, 'warn')).not.toContain('access-log');
   });
 
-  it('for a full config: every feature, in the order edge, identity, security, authorization, execution, telemetry', async () => {
+  it('reports usage, last before the access log, only when given where to send it', async () => {
+    expect(await pluginNames({})).not.toContain('usage-reporting');
+    expect((await pluginNames({}, 'info', { usageSink })).slice(-3)).toEqual([
+      'operation-name',
+      'usage-reporting',
+      'access-log',
+    ]);
+    expect((await pluginNames({}, 'warn', { usageSink })).at(-1)).toBe('usage-reporting');
+  });
+
+  it('for a full config: every feature, in the order edge, identity, security, authorization, execution, telemetry, usage', async () => {
     expect(
-      await pluginNames({
-        cors: { origins: ['https://app.example.com'] },
-        store: { sqlite: ':memory:' },
-        auth: {
-          jwt: { issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] },
-          apiKeys: {},
-          authorizer: { url: 'http://127.0.0.1:9/authorize' },
-          forwardClaims: [{ claim: 'subject', header: 'x-user-id' }],
+      await pluginNames(
+        {
+          cors: { origins: ['https://app.example.com'] },
+          store: { sqlite: ':memory:' },
+          auth: {
+            jwt: { issuers: [{ issuer: 'hs', algorithms: ['HS256'], secret: SECRET }] },
+            apiKeys: {},
+            authorizer: { url: 'http://127.0.0.1:9/authorize' },
+            forwardClaims: [{ claim: 'subject', header: 'x-user-id' }],
+          },
+          headers: { all: [{ propagate: { named: 'x-request-id' } }] },
+          transport: {
+            retries: { all: { enabled: true } },
+            circuitBreaker: { all: { enabled: true } },
+          },
         },
-        headers: { all: [{ propagate: { named: 'x-request-id' } }] },
-        transport: {
-          retries: { all: { enabled: true } },
-          circuitBreaker: { all: { enabled: true } },
-        },
-      }),
+        'info',
+        { usageSink },
+      ),
     ).toEqual([
       'drain',
       'cors',
@@ -71,6 +96,7 @@ describe('the plugin list', () => {
       'circuit-breaker',
       'subgraph-failure-status',
       'operation-name',
+      'usage-reporting',
       'access-log',
     ]);
   });

@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+
+/** What the tests use of autocannon's result (it ships no types). */
+export interface LoadResult {
+  requests: { total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+}
+
+interface LoadOptions {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  duration: number;
+  /** A response whose body is not exactly this counts as a mismatch. */
+  expectBody: string;
+}
+
+type Autocannon = ((options: LoadOptions) => Promise<LoadResult>) & {
+  (options: LoadOptions, callback: (error: Error | null, result: LoadResult) => void): unknown;
+};
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/**
+ * Steady concurrent load for `seconds`: the same GraphQL POST on `connections` connections. Every
+ * answer must be 200 with exactly `expectedBody`; the result counts the others.
+ */
+export function steadyLoad(
+  url: string,
+  body: string,
+  expectedBody: string,
+  { seconds, connections }: { seconds: number; connections: number },
+): Promise<LoadResult> {
+  return autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration: seconds,
+    expectBody: expectedBody,
+  });
+}
