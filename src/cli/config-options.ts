@@ -61,7 +61,7 @@ async function configWithSource(flags: ServeFlags, fallbackConfig?: string): Pro
   }
   if (fromFlags === undefined) {
     throw new UserFacingError(
-      'No configuration: pass --config FILE, --supergraph FILE or --registry URL, or create gatehouse.yaml (or schema/gatehouse.yaml) here.',
+      'No configuration: pass --config FILE or --supergraph FILE (or --registry URL), or create gatehouse.yaml (or schema/gatehouse.yaml) here.',
     );
   }
   return resolveConfig({}, { stage: flags.stage, overrides, source: 'command-line flags' });

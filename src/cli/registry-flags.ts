@@ -16,7 +16,7 @@ export function withRegistryOptions(command: Command): Command {
   return command
     .option('--registry <url>', "the registry's base URL (default: GATEHOUSE_REGISTRY_URL)")
     .option('--token <token>', 'an admin token of the registry (default: GATEHOUSE_REGISTRY_TOKEN)')
-    .option('--format <format>', 'text (default) or json', 'text');
+    .option('--format <format>', 'text or json', 'text');
 }
 
 export function outputFormat(flags: RegistryFlags): OutputFormat {
@@ -57,7 +57,7 @@ async function asUserError(error: unknown, sentToken: boolean): Promise<unknown>
     import('../registry/types.js'),
   ]);
   if (error instanceof RegistryRequestError) {
-    const hint = error.status === 401 && !sentToken ? '; pass --token or set GATEHOUSE_REGISTRY_TOKEN' : '';
+    const hint = error.status === 401 && !sentToken ? ': pass --token or set GATEHOUSE_REGISTRY_TOKEN' : '';
     return new UserFacingError(`${error.message}${hint}`);
   }
   if (error instanceof RegistryError) return new UserFacingError(error.message);

@@ -71,8 +71,8 @@ export function formatReport(report: CheckReport): string {
 /** The report of `subgraph check`, headed by its verdict. */
 export function formatCheck(report: CheckReport): string {
   const verdict = report.ok
-    ? `Check passed: ${report.subject} to stage ${report.stage} would be accepted.`
-    : `Check failed: ${report.subject} to stage ${report.stage} would be rejected.`;
+    ? `Check passed: ${report.subject} in stage ${report.stage} would be accepted.`
+    : `Check failed: ${report.subject} in stage ${report.stage} would be rejected.`;
   return `${verdict}\n${formatReport(report)}`;
 }
 
@@ -80,15 +80,17 @@ export function formatCheck(report: CheckReport): string {
 export function formatOutcome(outcome: ChangeOutcome): string {
   const { report } = outcome;
   switch (outcome.status) {
-    case 'created':
+    case 'created': {
+      const count = outcome.version.subgraphs.length;
       return (
-        `${capitalise(report.subject)} to stage ${report.stage}: created version ${outcome.version.id}` +
-        ` (${outcome.version.subgraphs.length} subgraphs, hash ${outcome.version.hash.slice(0, 12)}).\n` +
+        `Stage ${report.stage}: ${report.subject}, created version ${outcome.version.id}` +
+        ` (${count} subgraph${count === 1 ? '' : 's'}, hash ${outcome.version.hash.slice(0, 12)}).\n` +
         formatReport(report)
       );
+    }
     case 'unchanged':
       return (
-        `${capitalise(report.subject)} to stage ${report.stage}: nothing changed; the current version stays ${outcome.version.id}.\n` +
+        `Stage ${report.stage}: ${report.subject} changed nothing; the current version stays ${outcome.version.id}.\n` +
         formatReport(report)
       );
     case 'rejected': {
@@ -96,7 +98,7 @@ export function formatOutcome(outcome: ChangeOutcome): string {
         report.compositionErrors.length === 0 && report.blockingChanges > 0 && !report.allowBreaking
           ? 'Pass --allow-breaking to make the change anyway.\n'
           : '';
-      return `Rejected: ${report.subject} to stage ${report.stage}; nothing was stored.\n${formatReport(report)}${hint}`;
+      return `Rejected: ${report.subject} in stage ${report.stage}; nothing was stored.\n${formatReport(report)}${hint}`;
     }
     default:
       return assertNever(outcome);
@@ -156,10 +158,6 @@ function table(header: readonly string[], rows: readonly string[][]): string {
 
 function isoSeconds(value: string): string {
   return value.replace(/\.\d{3}Z$/, 'Z');
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function assertNever(value: never): never {

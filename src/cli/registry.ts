@@ -51,14 +51,19 @@ export async function startRegistry(
   config: GatehouseConfig,
   listen: { port: number; host: string },
 ): Promise<RunningRegistry> {
-  const [{ default: Fastify }, { openStore }, { createRegistry }, { registerRegistryApi }, { createLogger }] =
-    await Promise.all([
-      import('fastify'),
-      import('../store/index.js'),
-      import('../registry/service.js'),
-      import('../registry/http-api.js'),
-      import('../pipeline/logger.js'),
-    ]);
+  const [
+    { default: Fastify, LogController },
+    { openStore },
+    { createRegistry },
+    { registerRegistryApi },
+    { createLogger },
+  ] = await Promise.all([
+    import('fastify'),
+    import('../store/index.js'),
+    import('../registry/service.js'),
+    import('../registry/http-api.js'),
+    import('../pipeline/logger.js'),
+  ]);
   const owned = createLogger(config);
   const { logger } = owned;
   let store: Store | undefined;
@@ -90,7 +95,7 @@ export async function startRegistry(
     registry = service;
     const server: FastifyInstance = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
-      disableRequestLogging: true,
+      logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
     });
     app = server;

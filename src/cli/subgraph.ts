@@ -48,7 +48,7 @@ export function subgraphCommand(): Command {
       .option('--url <url>', 'where gateways reach the subgraph (not needed with --type rest)')
       .option('--schema <file>', "the subgraph's SDL file")
       .option('--introspect', 'read the SDL from the running subgraph at --url ({ _service { sdl } })')
-      .option('--type <type>', 'graphql (default), or rest for a connector schema', 'graphql')
+      .option('--type <type>', 'graphql, or rest for a connector schema', 'graphql')
       .option('--owner <owner>', 'the team that owns it (default: the name of the token)')
       .option('--allow-breaking', 'accept breaking changes that operations still use');
 

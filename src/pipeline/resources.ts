@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createAuthorizerClient, type AuthorizerClient } from '../auth/authorizer.js';
 import type { GatehouseConfig } from '../config/load.js';
 import { HttpPools } from '../execution/transport/http-pools.js';
+import { createRegistry, type EmbeddedRegistry } from '../registry/service.js';
 import { openStore, type Store } from '../store/index.js';
 
 /**
@@ -11,8 +12,10 @@ import { openStore, type Store } from '../store/index.js';
  */
 export interface GatewayResources {
   readonly logger: Logger;
-  /** The gateway's own state (API keys); opened only when a feature needs it. */
+  /** The gateway's own state (API keys, the registry); opened only when a feature needs it. */
   readonly store: Store | undefined;
+  /** The schema registry this gateway runs itself (`registry.embedded`), on the store. */
+  readonly registry: EmbeddedRegistry | undefined;
   /** The external authorizer's client, one cache for identity and `@policy` checks. */
   readonly authorizer: AuthorizerClient | undefined;
   /** Keep-alive connections to subgraphs and REST services. */
@@ -31,19 +34,33 @@ export async function createResources(config: GatehouseConfig, logger: Logger): 
   };
   try {
     let store: Store | undefined;
-    if (config.auth.apiKeys !== undefined) {
+    if (config.auth.apiKeys !== undefined || config.registry.embedded) {
       store = await openStore(config.store, {
         onIdleError: (error) => logger.warn({ err: error }, 'a pooled store connection failed; reconnecting'),
       });
       const opened = store;
       disposers.push(() => opened.close());
     }
+    const registry = store && config.registry.embedded ? openRegistry(config, store, logger) : undefined;
+    if (registry) disposers.push(() => registry.close());
     const authorizer = config.auth.authorizer && createAuthorizerClient(config.auth.authorizer, logger);
     const http = new HttpPools(config.connectors.connectionsPerOrigin);
     disposers.push(() => http.close());
-    return { logger, store, authorizer, http, dispose };
+    return { logger, store, registry, authorizer, http, dispose };
   } catch (error) {
     await dispose();
     throw error;
   }
+}
+
+/** The registry over an open store, with the config's stages and limits. */
+export function openRegistry(config: GatehouseConfig, store: Store, logger: Logger): EmbeddedRegistry {
+  return createRegistry({
+    repository: store.registry,
+    stages: config.registry.stages,
+    usageWindowDays: config.registry.usage.windowDays,
+    maxSchemaBytes: config.registry.maxSchemaBytes,
+    connectors: config.connectors,
+    logger,
+  });
 }

@@ -34,7 +34,12 @@ export class ChangeWaiters {
 
   constructor(private readonly options: ChangeWaitersOptions) {}
 
-  wait(stage: string, knownHash: string | undefined, waitMs: number, signal?: AbortSignal): Promise<StoredVersion | undefined> {
+  wait(
+    stage: string,
+    knownHash: string | undefined,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<StoredVersion | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     if (this.count >= this.options.maxWaiters) {
       throw new RegistryError(
@@ -70,7 +75,8 @@ export class ChangeWaiters {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const waiters of [...this.byStage.values()]) for (const waiter of [...waiters]) waiter.finish(undefined);
+    for (const waiters of [...this.byStage.values()])
+      for (const waiter of [...waiters]) waiter.finish(undefined);
     const unsubscribe = await this.subscription;
     await unsubscribe?.();
   }

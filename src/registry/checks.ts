@@ -33,7 +33,9 @@ export async function weighChanges(
       blocking++;
       return { ...change.report, affected: [] };
     }
-    const affected = affectedOperations(usage.filter((row) => matchesAny(row.coordinate, change.usedBy ?? [])));
+    const affected = affectedOperations(
+      usage.filter((row) => matchesAny(row.coordinate, change.usedBy ?? [])),
+    );
     if (affected.length > 0) blocking++;
     else safe++;
     return { ...change.report, affected };
@@ -51,7 +53,10 @@ function matchesAny(coordinate: string, patterns: readonly string[]): boolean {
 function affectedOperations(rows: readonly CoordinateUsage[]): AffectedOperation[] {
   const operations = new Map<
     string,
-    { operationName: string; clients: Map<string, { name: string; version: string; count: number; lastSeen: Date }> }
+    {
+      operationName: string;
+      clients: Map<string, { name: string; version: string; count: number; lastSeen: Date }>;
+    }
   >();
   for (const row of rows) {
     let operation = operations.get(row.operationHash);

@@ -121,6 +121,13 @@ export async function callRegistry(
         `The registry at ${where} did not answer within ${Math.round(timeoutMs / 100) / 10} s`,
       );
     }
+    const bodyBytes = options.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(options.body));
+    const code = (error as { code?: string }).code;
+    if (bodyBytes > 1024 * 1024 && (code === 'EPIPE' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET')) {
+      throw new RegistryRequestError(
+        `The registry at ${where} closed the connection while a ${bodyBytes}-byte request was being sent: is it larger than the registry accepts (registry.maxSchemaBytes)?`,
+      );
+    }
     throw new RegistryRequestError(`Cannot reach the registry at ${where}: ${describeNetworkError(error)}`);
   }
   const accepted = options.accept ?? [];
@@ -143,11 +150,10 @@ export function parseJson<T>(base: string, result: CallResult): T {
 function failure(where: string, result: CallResult, sentToken: boolean): Error {
   const error = errorOf(result.text);
   if (result.status === 401) {
-    const detail = error?.message ? `: ${error.message}` : '';
     return new RegistryRequestError(
       sentToken
-        ? `The registry refused the token (401)${detail}`
-        : `The registry needs a token (401)${detail}`,
+        ? `The registry refused the token (401): ${error?.message ?? 'no reason given'}`
+        : `The registry at ${where} needs a token (401)`,
       401,
       'UNAUTHENTICATED',
     );

@@ -36,6 +36,15 @@ export interface RegistryClientOptions {
   maxResponseBytes?: number;
 }
 
+/** What the registry accepts (`GET /registry/v1/stages`). */
+export interface RegistryLimits {
+  maxSchemaBytes: number;
+  maxBodyBytes: number;
+}
+
+/** A schema at least this large is checked against the registry's limit before it is sent. */
+const PRECHECK_SCHEMA_BYTES = 1024 * 1024;
+
 export interface StageStatus {
   name: string;
   current?: VersionSummary;
@@ -49,6 +58,7 @@ export interface StageStatus {
  */
 export class RegistryClient implements Registry {
   private knownStages: readonly string[] = [];
+  private limits: RegistryLimits | undefined;
   private readonly agent = new Agent({ keepAliveTimeout: 10_000 });
 
   constructor(private readonly options: RegistryClientOptions) {}
@@ -71,12 +81,14 @@ export class RegistryClient implements Registry {
 
   /** Each stage, with its current version. */
   async stageStatus(): Promise<StageStatus[]> {
-    const { stages } = await this.json<{ stages: StageStatus[] }>('/stages');
+    const { stages, limits } = await this.json<{ stages: StageStatus[]; limits?: RegistryLimits }>('/stages');
     this.knownStages = stages.map((stage) => stage.name);
+    this.limits = limits;
     return stages;
   }
 
   async publish(request: PublishRequest): Promise<ChangeOutcome> {
+    await this.assertSchemaSize(request);
     const { stage, ...body } = request;
     return this.json(`/stages/${segment(stage)}/subgraphs`, {
       method: 'POST',
@@ -86,6 +98,7 @@ export class RegistryClient implements Registry {
   }
 
   async check(request: PublishRequest): Promise<CheckReport> {
+    await this.assertSchemaSize(request);
     const { stage, ...body } = request;
     const { report } = await this.json<{ report: CheckReport }>(`/stages/${segment(stage)}/checks`, {
       method: 'POST',
@@ -183,6 +196,24 @@ export class RegistryClient implements Registry {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /**
+   * Refuses a large schema the registry would refuse, without sending it: the registry answers a
+   * body over its limit with 413 and closes the connection, which a client still sending megabytes
+   * sees as a broken pipe rather than the answer.
+   */
+  private async assertSchemaSize({ sdl, name }: PublishRequest): Promise<void> {
+    const bytes = Buffer.byteLength(sdl, 'utf8');
+    if (bytes < PRECHECK_SCHEMA_BYTES) return;
+    if (this.limits === undefined) await this.stageStatus();
+    const max = this.limits?.maxSchemaBytes;
+    if (max !== undefined && bytes > max) {
+      throw new RegistryError(
+        'SCHEMA_TOO_LARGE',
+        `The SDL of subgraph "${name}" is ${bytes} bytes, more than the registry's limit of ${max} bytes (registry.maxSchemaBytes).`,
+      );
+    }
   }
 
   private call(path: string, options: CallOptions = {}): Promise<CallResult> {

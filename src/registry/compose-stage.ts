@@ -4,8 +4,7 @@ import { composeSubgraphs } from '../supergraph/compose-subgraphs.js';
 import type { CompositionProblem } from './types.js';
 
 export type StageComposition =
-  | { ok: true; supergraphSdl: string }
-  | { ok: false; problems: CompositionProblem[] };
+  { ok: true; supergraphSdl: string } | { ok: false; problems: CompositionProblem[] };
 
 export interface ComposeStageOptions {
   connectors?: ConnectorsConfig | undefined;
@@ -43,7 +42,8 @@ export function composeStage(
         problem.subgraphs.length > 0
           ? problem.subgraphs
           : subgraphs.map(({ name }) => name).filter((name) => problem.message.includes(`"${name}"`));
-      const subgraph = options.focus !== undefined && named.includes(options.focus) ? options.focus : named[0];
+      const subgraph =
+        options.focus !== undefined && named.includes(options.focus) ? options.focus : named[0];
       return {
         message: problem.message,
         ...(subgraph === undefined ? {} : { subgraph }),

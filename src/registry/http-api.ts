@@ -70,6 +70,8 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
   app.addHook('onRoute', (route) => {
     route.bodyLimit = bodyLimit;
   });
+  // Bodies are JSON only (the gateway's app already drops text/plain, a CSRF vector).
+  if (app.hasContentTypeParser('text/plain')) app.removeContentTypeParser('text/plain');
   // Before the body is read: a request without a valid token changes nothing and costs no parsing.
   app.addHook('onRequest', async (request, reply) => {
     const change = request.method !== 'GET' && request.method !== 'HEAD';
@@ -79,10 +81,15 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
       actors.set(request, result.actor);
       return;
     }
-    const why = change ? 'Changes to the registry need a token' : 'Reads of this registry need a token';
-    return send(reply.header('www-authenticate', 'Bearer'), 'UNAUTHENTICATED', `${why}: ${result.reason}.`);
+    return send(
+      reply.header('www-authenticate', 'Bearer'),
+      'UNAUTHENTICATED',
+      refusal(change, result.missing, options.tokens.length > 0),
+    );
   });
+  let closing = false;
   app.addHook('preClose', (done) => {
+    closing = true;
     for (const controller of waiting) controller.abort();
     done();
   });
@@ -127,6 +134,9 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
     reply.code(OUTCOME_STATUS[outcome.status]).send(outcome);
 
   app.get('/stages', async () => ({
+    // Clients check a large schema against the limit before sending it: a body refused mid-upload
+    // reaches the client as a broken connection, not as this API's 413.
+    limits: { maxSchemaBytes, maxBodyBytes: bodyLimit },
     stages: await Promise.all(
       registry.stages().map(async (name) => {
         const [current] = await registry.history(name, 1);
@@ -217,6 +227,8 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
       .header('etag', `"${version.hash}"`)
       .header('x-gatehouse-version', String(version.id))
       .header('cache-control', 'no-cache');
+    // Closing: the connection must not outlive this answer, or it would hold the server open.
+    if (closing) reply.header('connection', 'close');
     if (version.hash === known) return reply.code(304).send();
     return reply.type('text/plain; charset=utf-8').send(version.supergraphSdl);
   });
@@ -243,6 +255,14 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
       reply.raw.off('close', abort);
     }
   }
+}
+
+/** Why a request without a valid token is refused, and what to send instead; never echoes the token. */
+function refusal(change: boolean, missing: boolean, anyTokens: boolean): string {
+  const what = change ? 'Changes to the registry need a token' : 'Reads of this registry need a token';
+  if (!anyTokens) return `${what}, and it has none (registry.tokens is empty): add one to its config.`;
+  if (missing) return `${what}: send the header "authorization: Bearer <token>".`;
+  return 'The token is not one this registry accepts (registry.tokens).';
 }
 
 function send(reply: FastifyReply, code: RegistryApiCode, message: string): FastifyReply {

@@ -6,7 +6,8 @@ export interface RegistryToken {
   token: string;
 }
 
-export type TokenCheck = { ok: true; actor: string } | { ok: false; reason: string };
+/** `missing`: no token was sent (or none could be accepted); `refused`: one was sent and is not valid. */
+export type TokenCheck = { ok: true; actor: string } | { ok: false; missing: boolean };
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -18,23 +19,14 @@ const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export function createTokenCheck(tokens: readonly RegistryToken[]): (authorization?: string) => TokenCheck {
   const known = tokens.map(({ name, token }) => ({ name, digest: sha256(token) }));
   return (authorization) => {
-    if (known.length === 0) {
-      return { ok: false, reason: 'this registry has no tokens (registry.tokens), so it accepts none' };
-    }
-    if (authorization === undefined || authorization.trim() === '') {
-      return { ok: false, reason: 'no token: send the header "authorization: Bearer <token>"' };
-    }
+    if (authorization === undefined || authorization.trim() === '') return { ok: false, missing: true };
     const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
-    if (match?.[1] === undefined) {
-      return { ok: false, reason: 'the authorization header is not "Bearer <token>"' };
-    }
+    if (match?.[1] === undefined) return { ok: false, missing: false };
     const digest = sha256(match[1]);
     let actor: string | undefined;
     for (const candidate of known) {
       if (timingSafeEqual(candidate.digest, digest) && actor === undefined) actor = candidate.name;
     }
-    return actor === undefined
-      ? { ok: false, reason: 'the token is not one this registry accepts' }
-      : { ok: true, actor };
+    return actor === undefined ? { ok: false, missing: false } : { ok: true, actor };
   };
 }

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ConnectorsConfig } from '../config/connectors-schema.js';
 import type {
-  CoordinateUsage,
   RegistryRepository,
   RegistrySubgraph,
   RegistryWriter,
@@ -10,11 +8,9 @@ import type {
   UsageRecord,
 } from '../store/registry.js';
 import { USAGE_LIMITS } from '../store/registry.js';
-import { assertUsageWithinLimits } from '../store/sql-registry.js';
+import { assertUsageWithinLimits } from '../store/usage-limits.js';
 import { ChangeWaiters } from './change-waiters.js';
-import { weighChanges } from './checks.js';
-import { composeStage } from './compose-stage.js';
-import { ApiSchemas, diffApiSchemas } from './schema-diff.js';
+import { ChangeEvaluator, type Evaluation } from './evaluate-change.js';
 import {
   RegistryError,
   type ChangeOutcome,
@@ -68,41 +64,21 @@ export interface EmbeddedRegistry extends Registry {
 const DEFAULT_HISTORY = 20;
 const MAX_HISTORY = 1_000;
 const MAX_WAIT_MS = 5 * 60_000;
-const DAY_MS = 86_400_000;
 
 export function createRegistry(options: RegistryOptions): EmbeddedRegistry {
   return new RegistryService(options);
 }
 
-/** What a change leads to before it is stored: its report, and the supergraph when it composed. */
-interface Evaluation {
-  report: CheckReport;
-  supergraphSdl?: string;
-  hash?: string;
-}
-
-interface EvaluateArgs {
-  stage: string;
-  subject: string;
-  head: StoredVersion | undefined;
-  subgraphs: RegistrySubgraph[];
-  allowBreaking: boolean;
-  focus?: string | undefined;
-  origin?: string | undefined;
-  usageOf: UsageLookup;
-}
-
-type UsageLookup = RegistryWriter['usageOf'];
-
 class RegistryService implements EmbeddedRegistry {
   private readonly repository: RegistryRepository;
   private readonly stageNames: readonly string[];
-  private readonly apiSchemas = new ApiSchemas();
+  private readonly checks: ChangeEvaluator;
   private readonly waiters: ChangeWaiters;
 
   constructor(private readonly options: RegistryOptions) {
     this.repository = options.repository;
     this.stageNames = [...options.stages];
+    this.checks = new ChangeEvaluator(options);
     this.waiters = new ChangeWaiters({
       headHash: (stage) => this.repository.headHash(stage),
       head: (stage) => this.repository.head(stage),
@@ -126,7 +102,11 @@ class RegistryService implements EmbeddedRegistry {
       const current = head?.subgraphs ?? [];
       const existing = current.find((subgraph) => subgraph.name === input.name);
       if (head !== undefined && existing !== undefined && sameSubgraph(existing, input)) {
-        return { status: 'unchanged', version: toSummary(head), report: this.emptyReport(input, subject) };
+        return {
+          status: 'unchanged',
+          version: toSummary(head),
+          report: this.checks.emptyReport(input.stage, subject, input.allowBreaking),
+        };
       }
       const now = new Date();
       const subgraph: RegistrySubgraph = {
@@ -141,7 +121,7 @@ class RegistryService implements EmbeddedRegistry {
       const subgraphs = existing
         ? current.map((old) => (old.name === input.name ? subgraph : old))
         : [...current, subgraph];
-      const evaluation = await this.evaluate({
+      const evaluation = await this.checks.evaluate({
         stage: input.stage,
         subject,
         head,
@@ -161,7 +141,8 @@ class RegistryService implements EmbeddedRegistry {
     const head = await this.repository.head(input.stage);
     const current = head?.subgraphs ?? [];
     const existing = current.find((subgraph) => subgraph.name === input.name);
-    if (existing !== undefined && sameSubgraph(existing, input)) return this.emptyReport(input, subject);
+    if (existing !== undefined && sameSubgraph(existing, input))
+      return this.checks.emptyReport(input.stage, subject, input.allowBreaking);
     const candidate: RegistrySubgraph = {
       name: input.name,
       url: input.url,
@@ -174,7 +155,7 @@ class RegistryService implements EmbeddedRegistry {
     const subgraphs = existing
       ? current.map((old) => (old.name === input.name ? candidate : old))
       : [...current, candidate];
-    const { report } = await this.evaluate({
+    const { report } = await this.checks.evaluate({
       stage: input.stage,
       subject,
       head,
@@ -208,7 +189,7 @@ class RegistryService implements EmbeddedRegistry {
         );
       }
       const subgraphs = current.filter((subgraph) => subgraph.name !== input.name);
-      const evaluation = await this.evaluate({
+      const evaluation = await this.checks.evaluate({
         stage: input.stage,
         subject,
         head,
@@ -243,7 +224,10 @@ class RegistryService implements EmbeddedRegistry {
     return this.copy(to, 'promote', actor, async (writer) => {
       const source = await writer.head(from);
       if (source === undefined) {
-        throw new RegistryError('EMPTY_STAGE', `Nothing has been published to stage "${from}" yet; nothing to promote.`);
+        throw new RegistryError(
+          'EMPTY_STAGE',
+          `Nothing has been published to stage "${from}" yet; nothing to promote.`,
+        );
       }
       return source;
     });
@@ -259,7 +243,11 @@ class RegistryService implements EmbeddedRegistry {
     return this.change(stage, async (writer) => {
       const head = await writer.head(stage);
       if (head !== undefined) {
-        return { status: 'unchanged', version: toSummary(head), report: this.emptyReport({ stage }, subject) };
+        return {
+          status: 'unchanged',
+          version: toSummary(head),
+          report: this.checks.emptyReport(stage, subject),
+        };
       }
       const now = new Date();
       const stored: RegistrySubgraph[] = inputs.map(({ name, url, sdl, type }) => ({
@@ -271,7 +259,7 @@ class RegistryService implements EmbeddedRegistry {
         updatedBy: actor,
         updatedAt: now.toISOString(),
       }));
-      const evaluation = await this.evaluate({
+      const evaluation = await this.checks.evaluate({
         stage,
         subject,
         head,
@@ -312,7 +300,7 @@ class RegistryService implements EmbeddedRegistry {
     const [before, after] = await Promise.all([this.repository.version(from), this.repository.version(to)]);
     if (before === undefined) throw new RegistryError('UNKNOWN_VERSION', `There is no version ${from}.`);
     if (after === undefined) throw new RegistryError('UNKNOWN_VERSION', `There is no version ${to}.`);
-    const changes = (await this.schemaChanges(before, after)).map((change) => change.report);
+    const changes = (await this.checks.schemaChanges(before, after)).map((change) => change.report);
     const subgraphs = subgraphChanges(before, after);
     return {
       from: toSummary(before),
@@ -337,7 +325,8 @@ class RegistryService implements EmbeddedRegistry {
   }
 
   async recordUsage(records: readonly UsageRecord[]): Promise<void> {
-    if (!Array.isArray(records)) throw new RegistryError('INVALID_INPUT', 'records: expected a list of usage records');
+    if (!Array.isArray(records))
+      throw new RegistryError('INVALID_INPUT', 'records: expected a list of usage records');
     for (const record of records) assertStage(this.stageNames, record.stage);
     // The HTTP API may accept larger reports than one store call takes.
     for (let start = 0; start < records.length; start += USAGE_LIMITS.recordsPerCall) {
@@ -357,7 +346,10 @@ class RegistryService implements EmbeddedRegistry {
   }
 
   /** Runs a change as the only writer, then wakes this process's long-polls on the stage. */
-  private async change(stage: string, work: (writer: RegistryWriter) => Promise<ChangeOutcome>): Promise<ChangeOutcome> {
+  private async change(
+    stage: string,
+    work: (writer: RegistryWriter) => Promise<ChangeOutcome>,
+  ): Promise<ChangeOutcome> {
     const outcome = await this.repository.exclusive(work);
     if (outcome.status === 'created') {
       this.options.logger?.info(
@@ -382,11 +374,15 @@ class RegistryService implements EmbeddedRegistry {
         action === 'promote' ? `promote ${content.id} from ${content.stage}` : `rollback to ${content.id}`;
       const head = await writer.head(stage);
       if (head !== undefined && head.hash === content.hash) {
-        return { status: 'unchanged', version: toSummary(head), report: this.emptyReport({ stage }, subject) };
+        return {
+          status: 'unchanged',
+          version: toSummary(head),
+          report: this.checks.emptyReport(stage, subject),
+        };
       }
-      const report = this.emptyReport({ stage }, subject);
+      const report = this.checks.emptyReport(stage, subject);
       if (head !== undefined) {
-        const weighed = await this.weigh(stage, await this.schemaChanges(head, content), writer.usageOf);
+        const weighed = await this.checks.compare(stage, head, content, writer.usageOf);
         report.changes = weighed.changes;
         report.blockingChanges = weighed.blocking;
         report.safeBreakingChanges = weighed.safe;
@@ -409,10 +405,16 @@ class RegistryService implements EmbeddedRegistry {
   private async store(
     writer: RegistryWriter,
     evaluation: Evaluation,
-    change: { action: 'publish' | 'remove' | 'seed'; subgraphs: RegistrySubgraph[]; actor: string; now: Date },
+    change: {
+      action: 'publish' | 'remove' | 'seed';
+      subgraphs: RegistrySubgraph[];
+      actor: string;
+      now: Date;
+    },
   ): Promise<ChangeOutcome> {
     const { report, supergraphSdl, hash } = evaluation;
-    if (!report.ok || supergraphSdl === undefined || hash === undefined) return { status: 'rejected', report };
+    if (!report.ok || supergraphSdl === undefined || hash === undefined)
+      return { status: 'rejected', report };
     const version = await writer.insertVersion({
       stage: report.stage,
       action: change.action,
@@ -426,88 +428,9 @@ class RegistryService implements EmbeddedRegistry {
     });
     return { status: 'created', version: toSummary(version), report };
   }
-
-  /** Composes the stage as it would be, and weighs its API schema changes against usage. */
-  private async evaluate(args: EvaluateArgs): Promise<Evaluation> {
-    const report = this.emptyReport({ stage: args.stage, allowBreaking: args.allowBreaking }, args.subject);
-    const composed = composeStage(args.subgraphs, {
-      connectors: this.options.connectors,
-      focus: args.focus,
-      origin: args.origin,
-    });
-    if (!composed.ok) return { report: { ...report, ok: false, compositionErrors: composed.problems } };
-    const { supergraphSdl } = composed;
-    const hash = sha256(supergraphSdl);
-    try {
-      this.apiSchemas.of(supergraphSdl, hash);
-    } catch (error) {
-      const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-      return {
-        report: {
-          ...report,
-          ok: false,
-          compositionErrors: [{ message: `The composed supergraph is not servable: ${message}`, locations: [] }],
-        },
-      };
-    }
-    if (args.head === undefined) return { report, supergraphSdl, hash };
-    const next = { supergraphSdl, hash } as const;
-    const weighed = await this.weigh(args.stage, await this.schemaChanges(args.head, next), args.usageOf);
-    return {
-      report: {
-        ...report,
-        ok: weighed.blocking === 0 || args.allowBreaking,
-        changes: weighed.changes,
-        blockingChanges: weighed.blocking,
-        safeBreakingChanges: weighed.safe,
-      },
-      supergraphSdl,
-      hash,
-    };
-  }
-
-  private weigh(stage: string, changes: Awaited<ReturnType<typeof diffApiSchemas>>, usageOf: UsageLookup) {
-    const since = new Date(Date.now() - this.options.usageWindowDays * DAY_MS);
-    return weighChanges(changes, (coordinates): Promise<CoordinateUsage[]> => usageOf(stage, coordinates, since));
-  }
-
-  /** API schema changes between two supergraphs; none when the older one cannot be read (logged). */
-  private async schemaChanges(
-    before: { supergraphSdl: string; hash: string },
-    after: { supergraphSdl: string; hash: string },
-  ): Promise<Awaited<ReturnType<typeof diffApiSchemas>>> {
-    if (before.hash === after.hash) return [];
-    try {
-      return await diffApiSchemas(
-        this.apiSchemas.of(before.supergraphSdl, before.hash),
-        this.apiSchemas.of(after.supergraphSdl, after.hash),
-      );
-    } catch (error) {
-      this.options.logger?.warn({ err: error }, 'registry: cannot diff the API schemas; reporting no changes');
-      return [];
-    }
-  }
-
-  private emptyReport(input: { stage: string; allowBreaking?: boolean }, subject: string): CheckReport {
-    return {
-      ok: true,
-      stage: input.stage,
-      subject,
-      compositionErrors: [],
-      changes: [],
-      blockingChanges: 0,
-      safeBreakingChanges: 0,
-      allowBreaking: input.allowBreaking ?? false,
-      usageWindowDays: this.options.usageWindowDays,
-    };
-  }
 }
 
 /** Publishing the same subgraph again stores nothing (the owner alone is not a change). */
 function sameSubgraph(stored: RegistrySubgraph, input: ValidPublish): boolean {
   return stored.url === input.url && stored.sdl === input.sdl && stored.type === input.type;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -62,13 +62,14 @@ export function useUsageReporting(options: UsageReportingOptions): GatewayPlugin
 
   const analyse = (
     schema: GraphQLSchema,
-    source: string,
+    queryHash: string,
     document: DocumentNode,
     operation: OperationDefinitionNode,
   ): Analysis => {
     const operationName = operation.name?.value ?? '';
-    // A name is a GraphQL Name (no newline), so the key is unambiguous.
-    const key = `${operationName}\n${source}`;
+    // Apollo's SHA-256 of the document text stands for the text, so the cache never holds a copy of
+    // a large document; a name is a GraphQL Name (no newline), so the key is unambiguous.
+    const key = `${queryHash}\n${operationName}`;
     const cached = analyses.get(key);
     if (cached?.schema === schema) return cached;
     // Within what the store takes (USAGE_LIMITS); only a pathological operation is cut.
@@ -103,21 +104,27 @@ export function useUsageReporting(options: UsageReportingOptions): GatewayPlugin
       );
     }
     if (records.length === 0) return Promise.resolve();
-    sending = (async () => {
-      try {
-        // The store takes at most USAGE_LIMITS.recordsPerCall records at once.
-        for (let start = 0; start < records.length; start += USAGE_LIMITS.recordsPerCall)
-          await send(records.slice(start, start + USAGE_LIMITS.recordsPerCall));
-      } catch (error) {
-        warnAtMostOncePerInterval(
-          { err: error, records: records.length },
-          'usage reporting: could not send a batch; it is dropped',
-        );
-      } finally {
-        sending = undefined;
-      }
-    })();
-    return sending;
+    const delivery = deliver(records);
+    sending = delivery;
+    // Cleared only once it settles: a `send` that throws at once still counts as one attempt.
+    void delivery.finally(() => {
+      if (sending === delivery) sending = undefined;
+    });
+    return delivery;
+  };
+
+  /** Never rejects: a failure is logged and the batch dropped. */
+  const deliver = async (records: UsageRecord[]): Promise<void> => {
+    try {
+      // The store takes at most USAGE_LIMITS.recordsPerCall records at once.
+      for (let start = 0; start < records.length; start += USAGE_LIMITS.recordsPerCall)
+        await send(records.slice(start, start + USAGE_LIMITS.recordsPerCall));
+    } catch (error) {
+      warnAtMostOncePerInterval(
+        { err: error, records: records.length },
+        'usage reporting: could not send a batch; it is dropped',
+      );
+    }
   };
 
   const timer = setInterval(() => void flush(), flushIntervalMs);
@@ -131,10 +138,10 @@ export function useUsageReporting(options: UsageReportingOptions): GatewayPlugin
         if (!(Math.random() < sampleRate)) return;
         let sighting: UsageSighting | undefined;
         return {
-          async didResolveOperation({ schema, source, document, operation }) {
+          async didResolveOperation({ schema, queryHash, document, operation }) {
             if (!operation) return;
             try {
-              const analysis = analyse(schema, source, document, operation);
+              const analysis = analyse(schema, queryHash, document, operation);
               const headers = request.http?.headers;
               sighting = {
                 operationHash: analysis.operationHash,

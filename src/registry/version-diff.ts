@@ -25,7 +25,8 @@ export function subgraphChanges(from: StoredVersion, to: StoredVersion): Version
     const old = before.get(name);
     const now = after.get(name);
     if (old === undefined && now !== undefined) changes.push({ name, change: 'added', url: { to: now.url } });
-    else if (old !== undefined && now === undefined) changes.push({ name, change: 'removed', url: { from: old.url } });
+    else if (old !== undefined && now === undefined)
+      changes.push({ name, change: 'removed', url: { from: old.url } });
     else if (old !== undefined && now !== undefined) {
       if (old.url !== now.url) changes.push({ name, change: 'changed', url: { from: old.url, to: now.url } });
       else if (old.sdl !== now.sdl || old.type !== now.type) changes.push({ name, change: 'changed' });
@@ -60,7 +61,8 @@ export function diffText(
   lines.push('');
   if (changes.length === 0) lines.push('API schema: no change');
   else {
-    const count = (level: SchemaChangeReport['criticality']) => changes.filter((c) => c.criticality === level).length;
+    const count = (level: SchemaChangeReport['criticality']) =>
+      changes.filter((c) => c.criticality === level).length;
     lines.push(
       `API schema: ${changes.length} change(s), ${count('BREAKING')} breaking, ${count('DANGEROUS')} dangerous, ${count('NON_BREAKING')} safe`,
     );

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { GatehouseConfig } from '../config/load.js';
 import { createLogger } from '../pipeline/logger.js';
+import type { Registry } from '../registry/types.js';
 import { LiveSupergraph, type ServedSupergraph, type SupergraphStatus } from '../supergraph/live.js';
 import { PushedSource } from '../supergraph/pushed-source.js';
 import type { FetchedSupergraph } from '../supergraph/source.js';
@@ -21,6 +22,8 @@ type WorkerMessage =
 export interface ClusterOptions {
   config: GatehouseConfig;
   workers: number;
+  /** The registry the primary runs, for `supergraph: { registry: embedded }`. */
+  registry?: Registry;
   onListening(url: string): void;
   log(message: string): void;
 }
@@ -48,7 +51,10 @@ const MAX_CRASHES_IN_WINDOW = 5;
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const { config, workers } = options;
   const logging = createLogger(config);
-  const live = new LiveSupergraph(createSupergraphSource(config), logging.logger);
+  const live = new LiveSupergraph(
+    createSupergraphSource(config, { registry: options.registry }),
+    logging.logger,
+  );
   try {
     await live.start();
   } catch (error) {
@@ -58,6 +64,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   }
   let stopping = false;
   let announced = false;
+  // Announced once every first worker listens: before that, the port is not shared by all of them,
+  // and a worker that dies first would take a port-0 listener with it.
+  const listening = new Set<Worker>();
   const crashes: number[] = [];
   let giveUp: (code: number) => void = () => {};
   const failed = new Promise<number>((resolve) => (giveUp = resolve));
@@ -94,7 +103,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         } satisfies PrimaryMessage);
         started.add(worker);
       }
-      if (message.type === 'gatehouse:listening' && !announced) {
+      if (message.type === 'gatehouse:listening') listening.add(worker);
+      if (message.type === 'gatehouse:listening' && !announced && listening.size >= workers) {
         announced = true;
         options.onListening(message.url);
       }
@@ -103,6 +113,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     });
     worker.on('exit', (code, signal) => {
       started.delete(worker);
+      listening.delete(worker);
       if (stopping) return;
       const now = Date.now();
       crashes.push(now);

@@ -14,7 +14,8 @@ import type {
 /** Where the registry page lives. `/registry` redirects here (its assets are relative). */
 export const REGISTRY_PAGE_PATH = '/registry/';
 
-const PAGE_FILE = 'registry.html';
+/** The page's file in the built UI, beside the sandbox's `index.html`. */
+export const REGISTRY_PAGE_FILE = 'registry.html';
 
 /**
  * The page loads only its own scripts and styles and talks only to this origin: a page that holds an
@@ -52,7 +53,7 @@ export async function registerRegistryPage<Logger extends FastifyBaseLogger = Fa
   options: RegistryPageOptions,
 ): Promise<void> {
   const uiDir = resolve(options.uiDir);
-  const pageFile = join(uiDir, PAGE_FILE);
+  const pageFile = join(uiDir, REGISTRY_PAGE_FILE);
 
   // Only these paths: everything else under /registry/ belongs to the API.
   app.get('/registry', (_request, reply) => reply.redirect(REGISTRY_PAGE_PATH, 301));

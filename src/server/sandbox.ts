@@ -11,6 +11,7 @@ import type {
 } from 'fastify';
 import { errorBody } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { REGISTRY_PAGE_FILE } from './registry-page.js';
 
 /** Where the sandbox page lives. `/sandbox` redirects here (its assets are relative). */
 export const SANDBOX_PATH = '/sandbox/';
@@ -56,6 +57,8 @@ export async function registerSandbox<Logger extends FastifyBaseLogger = Fastify
     // Leave `reply.sendFile` to whoever else may register @fastify/static on this instance.
     decorateReply: false,
     cacheControl: false,
+    // The registry page shares dist/ui; it is served at /registry/ (registry-page.ts), with its own headers.
+    allowedPath: (path) => path !== `/${REGISTRY_PAGE_FILE}`,
     setHeaders(reply, path) {
       // Vite fingerprints everything under assets/; index.html must always be revalidated.
       const immutable = relative(uiDir, path).startsWith(`assets${sep}`);

@@ -5,6 +5,7 @@ import type { Store } from './store.js';
 
 export type { ApiKeyRecord, ApiKeyRepository } from './api-keys.js';
 export { DuplicateKeyName } from './api-keys.js';
+export type { RegistryRepository } from './registry.js';
 export type { Store, StoreKind } from './store.js';
 export type { StoreConfig } from '../config/auth-schema.js';
 

@@ -55,7 +55,12 @@ export class RegistryNotifications {
   private async connect(): Promise<void> {
     try {
       this.schemaName ??= await this.options.schema();
-      const client = new pg.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000 });
+      const client = new pg.Client({
+        connectionString: this.options.url,
+        connectionTimeoutMillis: 5_000,
+        // Names the connection in pg_stat_activity (PostgreSQL keeps the first 63 bytes).
+        application_name: `gatehouse-listen:${this.schemaName}`,
+      });
       client.on('error', (error) => this.lost(client, error));
       client.on('end', () => this.lost(client));
       client.on('notification', (message) => this.deliver(message));

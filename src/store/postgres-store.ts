@@ -58,7 +58,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   const notifications = new RegistryNotifications({
     url,
-    schema: async () => (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? '',
+    schema: async () =>
+      (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ?? '',
     onError: onIdleError,
   });
   return {

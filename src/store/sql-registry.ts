@@ -1,16 +1,16 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { RegistryVersionsTable, StoreDatabase } from './migrations.js';
-import {
-  USAGE_LIMITS,
-  type CoordinateUsage,
-  type NewVersion,
-  type RegistryRepository,
-  type RegistrySubgraph,
-  type RegistryWriter,
-  type StoredVersion,
-  type UsageRecord,
-  type VersionAction,
+import type {
+  CoordinateUsage,
+  NewVersion,
+  RegistryRepository,
+  RegistrySubgraph,
+  RegistryWriter,
+  StoredVersion,
+  UsageRecord,
+  VersionAction,
 } from './registry.js';
+import { assertUsageWithinLimits } from './usage-limits.js';
 
 /**
  * How an engine makes one writer at a time across processes: SQLite takes the file's write lock
@@ -56,7 +56,10 @@ export class SqlRegistry implements RegistryRepository {
     return run;
   }
 
-  private async withWriter<T>(db: Kysely<StoreDatabase>, work: (writer: RegistryWriter) => Promise<T>): Promise<T> {
+  private async withWriter<T>(
+    db: Kysely<StoreDatabase>,
+    work: (writer: RegistryWriter) => Promise<T>,
+  ): Promise<T> {
     let open = true;
     const guard = () => {
       if (!open) throw new Error('a registry writer was used after its exclusive() call ended');
@@ -95,7 +98,11 @@ export class SqlRegistry implements RegistryRepository {
 
   async version(id: number): Promise<StoredVersion | undefined> {
     if (!Number.isSafeInteger(id)) return undefined;
-    const row = await this.db.selectFrom('registry_versions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('registry_versions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toVersion(row);
   }
 
@@ -125,11 +132,13 @@ export class SqlRegistry implements RegistryRepository {
           .insertInto('registry_usage')
           .values(rows.slice(start, start + CHUNK))
           .onConflict((conflict) =>
-            conflict.columns(['stage', 'operation_hash', 'client_name', 'client_version', 'day']).doUpdateSet({
-              count: sql`registry_usage.count + excluded.count`,
-              operation_name: sql`excluded.operation_name`,
-              last_seen: sql`case when excluded.last_seen > registry_usage.last_seen then excluded.last_seen else registry_usage.last_seen end`,
-            }),
+            conflict
+              .columns(['stage', 'operation_hash', 'client_name', 'client_version', 'day'])
+              .doUpdateSet({
+                count: sql`registry_usage.count + excluded.count`,
+                operation_name: sql`excluded.operation_name`,
+                last_seen: sql`case when excluded.last_seen > registry_usage.last_seen then excluded.last_seen else registry_usage.last_seen end`,
+              }),
           )
           .execute();
       }
@@ -233,48 +242,18 @@ async function usageOf(
         count: Number(row.count),
         lastSeen: new Date(row.last_seen),
       };
-      found.set(JSON.stringify([usage.coordinate, usage.operationHash, usage.clientName, usage.clientVersion]), usage);
+      found.set(
+        JSON.stringify([usage.coordinate, usage.operationHash, usage.clientName, usage.clientVersion]),
+        usage,
+      );
     }
   }
   return [...found.values()].sort(
     (a, b) =>
-      a.coordinate.localeCompare(b.coordinate) || b.count - a.count || a.operationHash.localeCompare(b.operationHash),
+      a.coordinate.localeCompare(b.coordinate) ||
+      b.count - a.count ||
+      a.operationHash.localeCompare(b.operationHash),
   );
-}
-
-/** Refuses a batch beyond {@link USAGE_LIMITS}, naming the record and the field. */
-export function assertUsageWithinLimits(records: readonly UsageRecord[]): void {
-  if (records.length > USAGE_LIMITS.recordsPerCall) {
-    throw new RangeError(`${records.length} usage records in one call; at most ${USAGE_LIMITS.recordsPerCall}`);
-  }
-  records.forEach((record, index) => {
-    const where = `usage record ${index}`;
-    for (const field of ['stage', 'operationHash', 'operationName', 'clientName', 'clientVersion'] as const) {
-      const value: unknown = record[field];
-      if (typeof value !== 'string' || value.length > USAGE_LIMITS.stringLength) {
-        throw new RangeError(`${where}: ${field} must be a string of at most ${USAGE_LIMITS.stringLength} characters`);
-      }
-    }
-    if (record.stage === '' || record.operationHash === '') {
-      throw new RangeError(`${where}: stage and operationHash must not be empty`);
-    }
-    if (!Array.isArray(record.coordinates) || record.coordinates.length > USAGE_LIMITS.coordinatesPerOperation) {
-      throw new RangeError(
-        `${where}: coordinates must be a list of at most ${USAGE_LIMITS.coordinatesPerOperation} schema coordinates`,
-      );
-    }
-    for (const coordinate of record.coordinates) {
-      if (typeof coordinate !== 'string' || coordinate === '' || coordinate.length > USAGE_LIMITS.stringLength) {
-        throw new RangeError(`${where}: a coordinate must be a non-empty string of at most ${USAGE_LIMITS.stringLength} characters`);
-      }
-    }
-    if (!Number.isSafeInteger(record.count) || record.count < 1 || record.count > USAGE_LIMITS.count) {
-      throw new RangeError(`${where}: count must be an integer from 1 to ${USAGE_LIMITS.count}`);
-    }
-    if (!(record.seenAt instanceof Date) || Number.isNaN(record.seenAt.getTime())) {
-      throw new RangeError(`${where}: seenAt must be a valid date`);
-    }
-  });
 }
 
 type UsageRow = {
@@ -298,7 +277,13 @@ function aggregate(records: readonly UsageRecord[]): {
   for (const record of records) {
     const seen = record.seenAt.toISOString();
     const day = seen.slice(0, 10);
-    const key = JSON.stringify([record.stage, record.operationHash, record.clientName, record.clientVersion, day]);
+    const key = JSON.stringify([
+      record.stage,
+      record.operationHash,
+      record.clientName,
+      record.clientVersion,
+      day,
+    ]);
     const row = rows.get(key);
     if (row === undefined) {
       rows.set(key, {

@@ -9,6 +9,9 @@ import { SqlApiKeys } from './sql-api-keys.js';
 import { SqlRegistry } from './sql-registry.js';
 import type { Store } from './store.js';
 
+/** How long a statement waits for another process's write to finish. */
+const BUSY_TIMEOUT_MS = 5_000;
+
 /**
  * The embedded store: one SQLite file (or `:memory:`), shared by the gateway's workers and the
  * `gatehouse keys` commands on one host. WAL lets readers and the occasional writer work at the
@@ -20,7 +23,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     database = new Database(path);
     database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 5000');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   } catch (error) {
     throw new UserFacingError(`Cannot open the store ${path}: ${(error as Error).message}`);
   }
@@ -33,7 +36,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   return {
     kind: 'sqlite',
     apiKeys: new SqlApiKeys(db, isUniqueViolation),
-    registry: new SqlRegistry({ db, lock: sqliteWriteLock(db) }),
+    registry: new SqlRegistry({ db, lock: sqliteWriteLock(db, BUSY_TIMEOUT_MS) }),
     close: () => db.destroy(),
   };
 }

@@ -40,7 +40,7 @@ export class FileSource implements SupergraphSource {
 
   constructor(private readonly options: FileSourceOptions) {
     this.description = `file ${options.path}`;
-    this.debounceMs = options.debounceMs ?? 100;
+    this.debounceMs = options.debounceMs ?? 50;
     this.maxWaitMs = options.maxWaitMs ?? 1_000;
   }
 

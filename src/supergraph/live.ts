@@ -130,6 +130,7 @@ export class LiveSupergraph {
       return;
     }
     const next = toServed(fetched);
+    const started = performance.now();
     try {
       if (!this.source.validated) assertValidSupergraph(fetched.sdl, this.source.description);
       this.swap?.(next);
@@ -139,7 +140,14 @@ export class LiveSupergraph {
     }
     this.current = { status: 'loaded', current: next };
     this.logger.info(
-      { source: this.description, hash: next.hash, version: next.version, previousHash: served?.hash },
+      {
+        source: this.description,
+        hash: next.hash,
+        version: next.version,
+        previousHash: served?.hash,
+        // Validating and swapping hold the event loop: requests wait this long.
+        tookMs: Math.round(performance.now() - started),
+      },
       'serving a new supergraph',
     );
   }

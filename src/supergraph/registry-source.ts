@@ -1,6 +1,5 @@
-import { fetchSupergraph } from '../registry/client.js';
+import { displayUrl, fetchSupergraph } from '../registry/client.js';
 import type { Registry } from '../registry/types.js';
-import { redact } from './http-fetch.js';
 import { PollingSource, type PollTiming } from './polling-source.js';
 import { fetched, type FetchedSupergraph } from './source.js';
 
@@ -45,7 +44,7 @@ export class RegistrySource extends PollingSource {
   constructor(private readonly options: RegistrySourceOptions) {
     super(timing(options));
     this.waitMs = Math.min(options.waitMs ?? LONG_POLL_MS, 30_000);
-    this.description = `registry ${redact(options.registry)} stage ${options.stage}`;
+    this.description = `registry ${displayUrl(options.registry)} stage ${options.stage}`;
   }
 
   protected async fetchOnce(

@@ -11,7 +11,7 @@ import { registerRegistryApi } from '../../src/registry/http-api.js';
 import { createRegistry } from '../../src/registry/service.js';
 import type { Registry } from '../../src/registry/types.js';
 import { registerRegistryPage } from '../../src/server/registry-page.js';
-import { defaultUiDir } from '../../src/server/sandbox.js';
+import { defaultUiDir, registerSandbox } from '../../src/server/sandbox.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { blockExternalRequests, launchChromium, type ChromiumSession } from '../helpers/browser.js';
 
@@ -83,6 +83,21 @@ describe('registry page routes', () => {
     } finally {
       await app.close();
       await rm(emptyDir, { recursive: true, force: true });
+    }
+  });
+  it('sits beside the sandbox on one app: each page at its own path only', async () => {
+    const app = Fastify();
+    try {
+      await registerSandbox(app, { uiDir: defaultUiDir() });
+      await registerRegistryPage(app, { uiDir: defaultUiDir() });
+      const get = (url: string) => app.inject({ method: 'GET', url });
+      expect((await get('/sandbox/')).body).toContain('<title>Gatehouse sandbox</title>');
+      expect((await get('/registry/')).body).toContain('<title>Gatehouse registry</title>');
+      expect((await get('/sandbox/registry.html')).statusCode).toBe(404);
+      expect((await get('/registry/index.html')).statusCode).toBe(404);
+      expect((await get('/registry/assets/../registry.html')).statusCode).toBe(404);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -7,6 +7,12 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   mismatches: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+
+export interface SteadyLoadResult extends LoadResult {
+  /** The first few bodies that were not the expected one, to say what went wrong. */
+  unexpectedBodies: string[];
 }
 
 interface LoadOptions {
@@ -20,9 +26,10 @@ interface LoadOptions {
   expectBody: string;
 }
 
-type Autocannon = ((options: LoadOptions) => Promise<LoadResult>) & {
-  (options: LoadOptions, callback: (error: Error | null, result: LoadResult) => void): unknown;
-};
+type Autocannon = (
+  options: LoadOptions,
+  callback: (error: Error | null, result: LoadResult) => void,
+) => { on(event: 'reqMismatch', listener: (body: string) => void): void };
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -35,14 +42,23 @@ export function steadyLoad(
   body: string,
   expectedBody: string,
   { seconds, connections }: { seconds: number; connections: number },
-): Promise<LoadResult> {
-  return autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-    connections,
-    duration: seconds,
-    expectBody: expectedBody,
+): Promise<SteadyLoadResult> {
+  const unexpectedBodies: string[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        connections,
+        duration: seconds,
+        expectBody: expectedBody,
+      },
+      (error, result) => (error ? reject(error) : resolve({ ...result, unexpectedBodies })),
+    );
+    instance.on('reqMismatch', (mismatch) => {
+      if (unexpectedBodies.length < 5) unexpectedBodies.push(mismatch);
+    });
   });
 }

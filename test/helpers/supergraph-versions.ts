@@ -15,7 +15,8 @@ export const EXTRA_QUERY = '{ me { email } }';
 export function accountsSupergraph(url: string, variant: 'base' | 'extra'): string {
   const full = printSubgraphSchema(buildSubgraphSchema(accountsSubgraph));
   const sdl = variant === 'extra' ? full : full.replace(/^\s*email: String!\n/m, '');
-  if (variant === 'base' && sdl === full) throw new Error('the accounts subgraph has no `email: String!` line');
+  if (variant === 'base' && sdl === full)
+    throw new Error('the accounts subgraph has no `email: String!` line');
   return composeSupergraph([{ name: 'accounts', url, sdl, origin: `accounts (${variant})` }]);
 }
 

@@ -187,7 +187,14 @@ describe('the PostgreSQL store', () => {
       );
       return result.rows.map((row) => row.table_name);
     });
-    expect(tables).toEqual(['api_keys', 'kysely_migration', 'kysely_migration_lock']);
+    expect(tables).toEqual([
+      'api_keys',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'registry_operation_coordinates',
+      'registry_usage',
+      'registry_versions',
+    ]);
     const reopened = await openStore(schema.store);
     await expect(reopened.apiKeys.list()).resolves.toHaveLength(1);
     await reopened.close();

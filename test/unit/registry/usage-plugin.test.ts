@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import { pino } from 'pino';
@@ -100,6 +101,29 @@ describe('the usage-reporting plugin', () => {
     await execute('{ nope }');
     await plugin.dispose?.();
     expect(sent).toEqual([]);
+  });
+
+  it('logs a failed send, drops that batch and sends the next one', async () => {
+    const { logger, lines } = capturingLogger();
+    const sent: UsageRecord[] = [];
+    let calls = 0;
+    const { plugin, execute } = await startReporting({
+      flushIntervalMs: 100,
+      logger,
+      // Throws before returning a promise, the worst a destination can do.
+      send: (records) => {
+        calls += 1;
+        if (calls === 1) throw new Error('registry is down');
+        sent.push(...records);
+        return Promise.resolve();
+      },
+    });
+    await execute('query First { hello }');
+    while (calls === 0) await sleep(20);
+    await execute('query Second { hello }');
+    await plugin.dispose?.();
+    expect(sent.map(({ operationName }) => operationName)).toEqual(['Second']);
+    expect(lines.filter(({ msg }) => msg.includes('could not send'))).toHaveLength(1);
   });
 
   it('stops waiting for the last batch after finalFlushTimeoutMs', async () => {
