@@ -25,8 +25,9 @@ export interface RunningRegistry {
 
 /**
  * `gatehouse registry`: the registry on its own, for teams whose gateways follow it over HTTP. It
- * opens the configured store (SQLite or PostgreSQL, migrated on start), serves the API under
- * `/registry/v1`, `/health` and `/ready`, and stops cleanly on SIGTERM or SIGINT.
+ * opens the configured store (SQLite or PostgreSQL, migrated on start), seeds the config's stage
+ * from its `subgraphs` when that stage is empty, serves the API under `/registry/v1`, the page at
+ * `/registry/`, `/health` and `/ready`, and stops cleanly on SIGTERM or SIGINT.
  */
 export async function registryCommand(flags: RegistryFlags): Promise<void> {
   const config = await loadConfig(flags);
@@ -54,14 +55,16 @@ export async function startRegistry(
   const [
     { default: Fastify, LogController },
     { openStore },
-    { createRegistry },
-    { registerRegistryApi },
+    { openRegistry },
+    { seedStageFromConfig },
+    { registerRegistryRoutes },
     { createLogger },
   ] = await Promise.all([
     import('fastify'),
     import('../store/index.js'),
-    import('../registry/service.js'),
-    import('../registry/http-api.js'),
+    import('../pipeline/resources.js'),
+    import('../registry/seed.js'),
+    import('../server/registry-routes.js'),
     import('../pipeline/logger.js'),
   ]);
   const owned = createLogger(config);
@@ -84,28 +87,18 @@ export async function startRegistry(
     store = await openStore(config.store, {
       onIdleError: (error) => logger.warn({ err: error }, 'store connection failed while idle'),
     });
-    const service = createRegistry({
-      repository: store.registry,
-      stages: config.registry.stages,
-      usageWindowDays: config.registry.usage.windowDays,
-      maxSchemaBytes: config.registry.maxSchemaBytes,
-      connectors: config.connectors,
-      logger,
-    });
+    const service = openRegistry(config, store, logger);
     registry = service;
+    // The config's subgraphs give its stage a first version when it has none.
+    if (config.registry.stages.includes(config.stage))
+      await seedStageFromConfig(service, config, config.stage, logger);
     const server: FastifyInstance = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
     });
     app = server;
-    await registerRegistryApi(server, {
-      registry: service,
-      tokens: config.registry.tokens,
-      readsNeedToken: config.stage === 'prod',
-      maxSchemaBytes: config.registry.maxSchemaBytes,
-      logger,
-    });
+    await registerRegistryRoutes(server, { registry: service, config, logger });
     server.get('/health', async () => ({ status: 'ok' }));
     server.get('/ready', async (_request, reply) =>
       phase === 'serving'

@@ -54,17 +54,39 @@ const runs = (s: Services): [string, string[]][] => [
   ['Dockerfile', [...imageArgv('ENTRYPOINT'), ...imageArgv('CMD')]],
 ];
 
-const gatewayNames = (s: Services) =>
+const runningCommand = (s: Services, command: string) =>
   Object.entries(s).flatMap(([name, service]) =>
-    argvOf(service).join(' ').includes(`${CLI} serve`) ? [name] : [],
+    argvOf(service).join(' ').includes(`${CLI} ${command}`) ? [name] : [],
   );
+const gatewayNames = (s: Services) => runningCommand(s, 'serve');
+const registryNames = (s: Services) => runningCommand(s, 'registry');
 
 const configs = new Map<string, GatehouseConfig>(); // filled by beforeAll
+const registryConfigs = new Map<string, GatehouseConfig>(); // filled by beforeAll
 /** Each gateway's config file, as written (before `${env:…}` is replaced). */
 const configFiles = new Map<string, { path: string; text: string }>(); // filled by beforeAll
 /** The port a service listens on inside its container. */
 const listenPort = (s: Services, name: string) =>
-  configs.get(name)?.server.port ?? Number(envOf(s[name]).PORT);
+  configs.get(name)?.server.port ?? registryConfigs.get(name)?.registry.port ?? Number(envOf(s[name]).PORT);
+
+/** Each gateway follows a registry service, on the port it listens on, once it is healthy. */
+function registryProblems(s: Services): string[] {
+  return gatewayNames(s).flatMap((gateway) => {
+    const url = flagValue(argvOf(s[gateway] ?? {}), '--registry');
+    if (url === undefined) return [`${gateway} does not follow a registry`];
+    const { hostname, port } = new URL(url);
+    if (!registryNames(s).includes(hostname))
+      return [`${gateway} follows ${hostname}, which runs no registry`];
+    return [
+      Number(port) !== listenPort(s, hostname) &&
+        `${gateway} follows ${hostname}:${port}, but ${hostname} listens on ${listenPort(s, hostname)}`,
+      s[gateway]?.depends_on?.[hostname]?.condition !== 'service_healthy' &&
+        `${gateway} does not wait for ${hostname} to be healthy`,
+      envOf(s[gateway]).GATEHOUSE_REGISTRY_TOKEN !== envOf(s[hostname]).GATEHOUSE_REGISTRY_TOKEN &&
+        `${gateway} and ${hostname} are given different GATEHOUSE_REGISTRY_TOKEN values`,
+    ].filter((problem) => problem !== false);
+  });
+}
 
 function dependencyProblems(s: Services): string[] {
   return Object.entries(s).flatMap(([name, service]) =>
@@ -152,13 +174,24 @@ function nginxProblems(s: Services, conf: string): string[] {
 }
 
 beforeAll(async () => {
-  for (const name of gatewayNames(services)) {
+  const load = (name: string) => {
     const argv = argvOf(services[name] ?? {});
-    const options = { stage: flagValue(argv, '--stage'), env: envOf(services[name]) };
+    // Compose substitutes ${VAR:-default} in the environment before the container sees it.
+    const env = Object.fromEntries(
+      Object.entries(envOf(services[name])).map(([key, value]) => [
+        key,
+        value.replace(/\$\{\w+:-([^}]*)\}/g, '$1'),
+      ]),
+    );
     const path = flagValue(argv, '--config') ?? 'none';
-    configs.set(name, await loadConfigFile(join(root, path), options));
+    return { path, config: loadConfigFile(join(root, path), { stage: flagValue(argv, '--stage'), env }) };
+  };
+  for (const name of gatewayNames(services)) {
+    const { path, config } = load(name);
+    configs.set(name, await config);
     configFiles.set(name, { path, text: read(path) });
   }
+  for (const name of registryNames(services)) registryConfigs.set(name, await load(name).config);
 });
 
 describe('docker-compose.yml, the Dockerfile and deploy/', () => {
@@ -218,6 +251,19 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
 
   it('points the gateway config at the compose services, on the ports they listen on', () => {
     expect(subgraphProblems(services)).toEqual([]);
+  });
+
+  it('runs a registry on the shared PostgreSQL that seeds stage prod and that both gateways follow', () => {
+    expect(registryProblems(services)).toEqual([]);
+    expect([...registryConfigs.keys()]).toEqual(['registry']);
+    for (const config of registryConfigs.values()) {
+      expect(config.stage).toBe('prod');
+      expect(config.registry.stages).toContain('prod');
+      expect(config.registry.tokens.map((token) => token.name)).toEqual(['compose']);
+      expect(config.subgraphs.map((subgraph) => subgraph.name)).toHaveLength(4);
+      expect(new URL(config.store.postgres ?? 'unset:').host).toBe('postgres:5432');
+    }
+    expect(services.registry?.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
   it('balances nginx over exactly the gateway services', () => {
@@ -300,6 +346,18 @@ describe('the checks catch mistakes', () => {
     const environment = { ...envOf(services['gateway-2']), GATEHOUSE_REDIS_URL: 'redis://redis:6379' };
     expect(unreadEnvProblems(broken('gateway-2', { environment }))).toEqual([
       'gateway-2 is given GATEHOUSE_REDIS_URL, which neither deploy/gatehouse.compose.yaml nor the code reads',
+    ]);
+  });
+
+  it('a gateway that follows no registry, the wrong port, or another token', () => {
+    const gateway = services['gateway-1'] ?? {};
+    const command = (gateway.command ?? []).map((arg) => arg.replace(':4100', ':4101'));
+    expect(registryProblems(broken('gateway-1', { command }))).toEqual([
+      'gateway-1 follows registry:4101, but registry listens on 4100',
+    ]);
+    const environment = { ...envOf(gateway), GATEHOUSE_REGISTRY_TOKEN: 'another-token-entirely' };
+    expect(registryProblems(broken('gateway-1', { environment }))).toEqual([
+      'gateway-1 and registry are given different GATEHOUSE_REGISTRY_TOKEN values',
     ]);
   });
 
