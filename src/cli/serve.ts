@@ -42,14 +42,26 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
     announce(config, gateway.graphqlUrl, 1);
     return;
   }
-  const { startCluster } = await import('../server/cluster.js');
+  const [{ startCluster }, { openPrimaryRegistry }, { createLogger }] = await Promise.all([
+    import('../server/cluster.js'),
+    import('../server/registry-wiring.js'),
+    import('../pipeline/logger.js'),
+  ]);
+  // Following its own registry, the primary opens it (and seeds the stage) for the workers.
+  const logging = createLogger(config);
+  const embedded = await openPrimaryRegistry(config, logging.logger);
   const running = await startCluster({
     config,
     workers,
+    ...(embedded ? { registry: embedded.registry } : {}),
     onListening: (url) => announce(config, url, workers),
     log: (message) => process.stderr.write(`gatehouse: ${message}\n`),
   });
-  stopOnSignals(() => running.stop());
+  stopOnSignals(async () => {
+    await running.stop();
+    await embedded?.close();
+    logging.close();
+  });
   reloadOnHangup(() => running.reload());
   void running.failed.then(async (code) => {
     await running.stop();

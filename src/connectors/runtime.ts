@@ -62,10 +62,14 @@ export class ConnectorRuntime {
     return servableSdl;
   }
 
-  /** The in-process transport of a connector subgraph; undefined for other subgraphs. */
+  /**
+   * The in-process transport of a connector subgraph; undefined for other subgraphs. It runs the
+   * subgraph's connectors of the latest supergraph: the gateway keeps a subgraph's transport across
+   * updates that leave its URL alone, while a new version may have changed its connectors.
+   */
   transport(name: string): ConnectorTransport | undefined {
-    const subgraph = this.subgraphs.get(name);
-    return subgraph ? new ConnectorTransport(subgraph, this.config.auth.forwardToken) : undefined;
+    if (!this.subgraphs.has(name)) return undefined;
+    return new ConnectorTransport(name, () => this.subgraphs.get(name), this.config.auth.forwardToken);
   }
 }
 
@@ -78,7 +82,8 @@ export class ConnectorTransport implements SubgraphTransport {
   readonly readsClientRequest = true;
 
   constructor(
-    private readonly subgraph: ConnectorSubgraph,
+    private readonly name: string,
+    private readonly current: () => ConnectorSubgraph | undefined,
     private readonly forwardsToken: boolean,
   ) {}
 
@@ -93,11 +98,14 @@ export class ConnectorTransport implements SubgraphTransport {
       variables?: Record<string, unknown>;
       operationName?: string;
     };
+    const subgraph = this.current();
+    // The gateway stops calling a subgraph once a supergraph without it is served.
+    if (subgraph === undefined) throw new Error(`Connector subgraph "${this.name}" is no longer served`);
     const state = requestStateFor(
       context,
       this.forwardsToken ? { authorization: headers.authorization } : undefined,
     );
-    return (await this.subgraph.execute(query, variables, operationName, state, headers)) as SubgraphResponse;
+    return (await subgraph.execute(query, variables, operationName, state, headers)) as SubgraphResponse;
   }
 
   async close(): Promise<void> {}

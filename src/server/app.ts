@@ -9,7 +9,9 @@ import Fastify, {
 import type { GatehouseConfig } from '../config/load.js';
 import { sendError } from '../edge/reply.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
+import type { Registry } from '../registry/types.js';
 import { assertNever, type ServerState } from './lifecycle.js';
+import { registerRegistryRoutes } from './registry-routes.js';
 import { defaultUiDir, registerSandbox } from './sandbox.js';
 
 export interface AppOptions {
@@ -18,6 +20,8 @@ export interface AppOptions {
   state: () => ServerState;
   /** The assembled plugin list; the app installs their edge hooks and routes. */
   plugins: readonly GatewayPlugin[];
+  /** The registry this gateway runs (`registry.embedded`): its API and page are served too. */
+  registry?: Registry | undefined;
   uiDir?: string;
 }
 
@@ -27,6 +31,7 @@ export async function buildApp({
   logger,
   state,
   plugins,
+  registry,
   uiDir,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -89,6 +94,7 @@ export async function buildApp({
   });
 
   if (config.sandbox) await registerSandbox(app, { uiDir: uiDir ?? defaultUiDir() });
+  if (registry) await registerRegistryRoutes(app, { registry, config, logger, ...(uiDir ? { uiDir } : {}) });
   return app;
 }
 

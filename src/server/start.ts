@@ -12,6 +12,7 @@ import { createLogger } from '../pipeline/logger.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import { createResources, type OwnedResources } from '../pipeline/resources.js';
 import { buildApp } from './app.js';
+import { seedFollowedStage, usageReporting } from './registry-wiring.js';
 import { graphqlHandler } from './graphql-handler.js';
 import type { ServerState } from './lifecycle.js';
 
@@ -25,7 +26,7 @@ export interface StartGatewayOptions {
   supergraphSource?: SupergraphSource;
   /** The registry this process runs, for `supergraph: { registry: embedded }`. */
   registry?: Registry;
-  /** Where usage reports go; without it the gateway reports none (see `assemblePlugins`). */
+  /** Where usage reports go; by default, the registry the gateway follows (none for other sources). */
   usageSink?: AssembleOptions['usageSink'];
   uiDir?: string;
 }
@@ -64,26 +65,33 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let app: FastifyInstance | undefined;
   let runtime: GraphQLRuntime | undefined;
   let live: LiveSupergraph | undefined;
+  const closeAfterPlugins: (() => Promise<void>)[] = [];
   const dispose = async () => {
     await live?.close();
     await runtime?.stop();
     for (const plugin of [...plugins].reverse()) await plugin.dispose?.();
+    for (const close of closeAfterPlugins) await close();
     await resources?.dispose();
     owned?.close();
   };
 
   let url: string;
   try {
+    resources = await createResources(config, logger);
+    const registry = options.registry ?? resources.registry;
+    const followsConfig = options.supergraphSource === undefined && options.supergraphSdl === undefined;
     const source =
       options.supergraphSource ??
       (options.supergraphSdl === undefined
-        ? createSupergraphSource(config, { registry: options.registry })
+        ? createSupergraphSource(config, { registry })
         : staticSource(options.supergraphSdl));
     live = new LiveSupergraph(source, logger);
     const supergraph = live;
-    resources = await createResources(config, logger);
+    const usage = options.usageSink === undefined ? usageReporting(config, registry) : undefined;
+    if (usage) closeAfterPlugins.push(() => usage.close());
+    const usageSink = options.usageSink ?? usage?.sink;
     plugins = [
-      ...(await assemblePlugins(config, resources, { draining }, { usageSink: options.usageSink })),
+      ...(await assemblePlugins(config, resources, { draining }, { usageSink })),
       useSupergraphStatus(() => supergraph.status()),
     ];
     app = await buildApp({
@@ -91,10 +99,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger,
       state: () => state,
       plugins,
+      registry: resources.registry,
       ...(options.uiDir ? { uiDir: options.uiDir } : {}),
     });
     await app.listen({ port: config.server.port, host: config.server.host });
     url = baseUrl(app, config);
+    // A cluster worker's primary has seeded already.
+    if (followsConfig && resources.registry) await seedFollowedStage(config, resources.registry, logger);
     const first = await supergraph.start();
     runtime = await startGraphQLRuntime({
       config,
