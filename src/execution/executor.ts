@@ -40,6 +40,12 @@ const NO_CONDITIONS: readonly boolean[] = [];
  */
 export class GatehouseExecution {
   private state: SupergraphState | undefined;
+  /**
+   * Each served supergraph's state, by its API schema: a request validated against a supergraph
+   * is planned and run on it, even when a newer one was swapped in meanwhile. An old state goes
+   * with the last request that holds its schema.
+   */
+  private readonly statesBySchema = new WeakMap<GraphQLSchema, SupergraphState>();
 
   constructor(private readonly options: GatehouseExecutionOptions) {}
 
@@ -63,6 +69,7 @@ export class GatehouseExecution {
         { maxBytes: this.options.queryPlanCacheBytes, maxEntryBytes: this.options.maxCachedPlanBytes },
         this.options.onApolloPlan,
       );
+      this.statesBySchema.set(apiSchema, this.state);
     } catch (error) {
       // Never serve a stale supergraph: Apollo's executor takes over until the next update.
       this.state = undefined;
@@ -71,7 +78,7 @@ export class GatehouseExecution {
   };
 
   readonly execute: GatewayExecutor = async (requestContext) => {
-    const state = this.state;
+    const state = this.statesBySchema.get(requestContext.schema);
     const { request } = requestContext;
     if (
       !state ||
