@@ -33,7 +33,6 @@ async function main() {
 
   const startedAt = new Date();
   const tmp = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-'));
-  writeContenderFiles(CONTENDERS, tmp);
   const cleanup = async () => {
     await stopAllProcesses();
     rmSync(tmp, { recursive: true, force: true });
@@ -47,6 +46,7 @@ async function main() {
     const subgraphs = await startSubgraphs(config);
     const supergraphFile = join(tmp, 'supergraph.graphql');
     writeFileSync(supergraphFile, supergraphWithUrls(readBenchFile('supergraph.graphql'), subgraphs.urls));
+    writeContenderFiles(CONTENDERS, tmp, subgraphs.urls);
     log(
       `subgraphs: ${Object.entries(subgraphs.urls)
         .map(([name, url]) => `${name} ${url}`)

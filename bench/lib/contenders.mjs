@@ -1,9 +1,10 @@
 // The contenders: what each label runs, and how its command line and environment are made.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fail, ROOT } from './util.mjs';
 
-const LISTEN_ARGS = ['--supergraph', '{supergraph}', '--port', '{port}', '--host', '{host}'];
+const SUPERGRAPH_ARGS = ['--supergraph', '{supergraph}'];
+const LISTEN_ARGS = [...SUPERGRAPH_ARGS, '--port', '{port}', '--host', '{host}'];
 
 /** Added to every contender's environment. */
 export const COMMON_ENV = { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' };
@@ -11,15 +12,16 @@ export const COMMON_ENV = { NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: '
 /**
  * `node args` run from the repository root; args[0] is the script, which must exist. `{supergraph}`,
  * `{port}` and `{host}` in args are replaced for each run, and `{dir}` by the run's temporary
- * directory, where `files` (name → text) are written; `env` is added to the common environment. The
- * load sends `requestHeaders` with every request, and every response must carry `responseHeaders`.
+ * directory, where `files` (name → text, `{url:NAME}` replaced by subgraph NAME's URL) are written;
+ * `freshDir`, a folder there, is removed before each start; `env` is added to the common environment.
+ * The load sends `requestHeaders` with every request, and every response must carry `responseHeaders`.
  */
 function contender(
   label,
   name,
   description,
   args,
-  { files = {}, requestHeaders = {}, responseHeaders = {} } = {},
+  { files = {}, freshDir, requestHeaders = {}, responseHeaders = {} } = {},
 ) {
   return {
     label,
@@ -29,13 +31,21 @@ function contender(
     args,
     env: {},
     files,
+    freshDir,
     requestHeaders,
     responseHeaders,
   };
 }
 
-/** Gatehouse with `workers` workers, and `config` (YAML) as its config file when given. */
-function gatehouse(label, workers, { config, suffix = '', requestHeaders, responseHeaders } = {}) {
+/**
+ * Gatehouse with `workers` workers, and `config` (YAML) as its config file when given. With
+ * `followsRegistry`, the config says where the supergraph comes from, so no `--supergraph` flag.
+ */
+function gatehouse(
+  label,
+  workers,
+  { config, suffix = '', followsRegistry = false, freshDir, requestHeaders, responseHeaders } = {},
+) {
   const configFile = `${label}.gatehouse.yaml`;
   const configText = config?.trim();
   return contender(
@@ -46,17 +56,24 @@ function gatehouse(label, workers, { config, suffix = '', requestHeaders, respon
       'dist/src/cli/main.js',
       'serve',
       ...(config ? ['--config', `{dir}/${configFile}`] : []),
-      ...LISTEN_ARGS,
+      ...(followsRegistry ? LISTEN_ARGS.slice(SUPERGRAPH_ARGS.length) : LISTEN_ARGS),
       '--stage',
       'prod',
       '--workers',
       String(workers),
     ],
-    { files: config ? { [configFile]: `${configText}\n` } : {}, requestHeaders, responseHeaders },
+    {
+      files: config ? { [configFile]: `${configText}\n` } : {},
+      freshDir,
+      requestHeaders,
+      responseHeaders,
+    },
   );
 }
 
 const CORS_ORIGIN = 'https://app.example.com';
+/** The benchmark's subgraphs, as dist/bench/subgraphs/main.js names them. */
+const BENCH_SUBGRAPHS = ['accounts', 'inventory', 'products', 'reviews'];
 
 export const CONTENDERS = [
   contender('A', 'apollo-gateway', '@apollo/gateway + @apollo/server 5 standalone, 1 process (baseline)', [
@@ -68,24 +85,46 @@ export const CONTENDERS = [
   // B without in-flight de-duplication: what sharing identical concurrent subgraph calls saves.
   gatehouse('D', 1, { config: 'transport: { dedupeInflight: false }', suffix: '-no-dedupe' }),
   // D with every optional plugin on, the subgraphs healthy: what retries, the circuit breaker, header
-  // rules and CORS cost. The load sends an allowed Origin and the header the propagate rule sends on,
-  // and every response must carry CORS's allow-origin header.
+  // rules, CORS and usage reporting cost. The load sends an allowed Origin and the header the
+  // propagate rule sends on, and every response must carry CORS's allow-origin header. Usage reporting
+  // is on when the gateway follows a registry, so E follows its embedded one, on a SQLite store made
+  // afresh for each run; the `subgraphs` (the running benchmark subgraphs) seed its empty stage.
   gatehouse('E', 1, {
     config: `
 transport: { dedupeInflight: false, retries: { all: { enabled: true } }, circuitBreaker: { all: { enabled: true } } }
 headers: { all: [{ propagate: { named: x-request-id } }, { insert: { name: x-gateway, value: gatehouse } }] }
-cors: { origins: ['${CORS_ORIGIN}'] }`,
+cors: { origins: ['${CORS_ORIGIN}'] }
+supergraph: { registry: embedded }
+registry: { embedded: true }
+store: { sqlite: E-store/gatehouse.sqlite }
+subgraphs: [${BENCH_SUBGRAPHS.map((name) => `{ name: ${name}, url: '{url:${name}}' }`).join(', ')}]`,
     suffix: '-no-dedupe-plugins',
+    followsRegistry: true,
+    freshDir: 'E-store',
     requestHeaders: { origin: CORS_ORIGIN, 'x-request-id': 'bench' },
     responseHeaders: { 'access-control-allow-origin': CORS_ORIGIN },
   }),
 ];
 
-/** Writes the contenders' files into the run's temporary directory (`{dir}` in their arguments). */
-export function writeContenderFiles(contenders, dir) {
+/**
+ * Writes the contenders' files into the run's temporary directory (`{dir}` in their arguments), with
+ * `{url:NAME}` replaced by `subgraphUrls[NAME]`.
+ */
+export function writeContenderFiles(contenders, dir, subgraphUrls) {
+  const substitute = (text) =>
+    text.replaceAll(/\{url:([a-z]+)\}/g, (reference, name) => {
+      if (subgraphUrls[name] === undefined) fail(`contender file: no subgraph named ${name} (${reference})`);
+      return subgraphUrls[name];
+    });
   for (const { files } of contenders) {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), substitute(text));
   }
+}
+
+/** Removes the contender's `freshDir` (its state from an earlier run) from the run's directory. */
+export function clearFreshDir(contender, dir) {
+  if (contender.freshDir !== undefined)
+    rmSync(join(dir, contender.freshDir), { recursive: true, force: true });
 }
 
 /** The contenders with these labels, each checked to have its script built. */

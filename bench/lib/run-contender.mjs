@@ -1,5 +1,6 @@
 // One run: a contender started fresh, checked, warmed up, measured and stopped.
-import { invocation } from './contenders.mjs';
+import { dirname } from 'node:path';
+import { clearFreshDir, invocation } from './contenders.mjs';
 import { freePort } from './http.mjs';
 import { contenderWorkload, load, queryOnce, waitUntilCorrect } from './load.mjs';
 import { startCpuMeter, startRssSampler } from './proc.mjs';
@@ -36,6 +37,7 @@ export async function runContender({
   const loadOptions = (duration) => ({ url, duration, connections: config.connections, workload });
 
   log(`round ${roundNumber}, ${label} (${contender.name}): starting on port ${port}`);
+  clearFreshDir(contender, dirname(supergraphFile));
   const running = startProcess(label, contender.command, args, env);
   const sampler = startRssSampler(running.child.pid, config.rssSampleMs);
   try {

@@ -204,7 +204,9 @@ export const configSchema = z
     subgraphs: z
       .array(subgraphConfigSchema)
       .default([])
-      .describe('The subgraphs to compose at start-up. Use this or `supergraph`, not both.'),
+      .describe(
+        'The subgraphs to compose at start-up. Use this or `supergraph`, not both; with `supergraph: { registry: embedded }` they give the followed stage its first version when it has none.',
+      ),
     transport: transportSchema.describe('How the gateway talks to subgraphs.'),
     execution: executionSchema.describe('How query plans are executed.'),
     headers: headersSchema.describe(
@@ -250,7 +252,8 @@ export const configSchema = z
       .describe('Per-stage overlays, deep-merged over the rest of the file for the chosen stage.'),
   })
   .superRefine((config, ctx) => {
-    const followsEmbedded = config.supergraph?.kind === 'registry' && config.supergraph.registry === 'embedded';
+    const followsEmbedded =
+      config.supergraph?.kind === 'registry' && config.supergraph.registry === 'embedded';
     if (followsEmbedded && !config.registry.embedded) {
       ctx.addIssue({
         code: 'custom',

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exampleServices } from '../../subgraphs/index.js';
 import { postGraphQL } from '../helpers/gateway.js';
-import { startCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -15,9 +18,15 @@ function isListening(port: number): Promise<boolean> {
   });
 }
 
+// The example config keeps its registry in schema/.gatehouse unless GATEHOUSE_SQLITE says otherwise.
+const storeDir = mkdtempSync(join(tmpdir(), 'gatehouse-dev-'));
+afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
+
 describe('gatehouse dev', () => {
   it('serves the example graph across three subgraphs and the REST connector, then stops everything on SIGTERM', async () => {
-    const cli = startCli(['dev', '--port', '4100'], { env: { GATEHOUSE_LOG_LEVEL: 'warn' } });
+    const cli = startCli(['dev', '--port', '4100'], {
+      env: { GATEHOUSE_LOG_LEVEL: 'warn', GATEHOUSE_SQLITE: join(storeDir, 'gatehouse.db') },
+    });
     try {
       const graphqlUrl = await cli.waitFor(/http:\/\/127\.0\.0\.1:4100\/graphql/);
       expect(cli.output().stdout).toContain('Sandbox   http://127.0.0.1:4100/sandbox');
@@ -44,6 +53,35 @@ describe('gatehouse dev', () => {
           stockLevel: { name: 'The Pragmatic Programmer', inStock: false },
         },
       });
+
+      // The README's quick start: publish the example change to the embedded registry; the gateway
+      // serves it within a second.
+      const published = await runCli([
+        'subgraph',
+        'publish',
+        '--registry',
+        'http://127.0.0.1:4100',
+        '--stage',
+        'dev',
+        '--name',
+        'inventory',
+        '--type',
+        'rest',
+        '--schema',
+        'schema/examples/inventory-ships-from.graphql',
+        '--token',
+        'gatehouse-dev-token',
+      ]);
+      expect(published.stdout).toMatch(/^Stage dev: publish inventory, created version 2 \(4 subgraphs/);
+      const publishedAt = Date.now();
+      let shipsFrom: unknown;
+      while (Date.now() - publishedAt < 1_000) {
+        const answer = await postGraphQL(graphqlUrl, { query: '{ topProducts(first: 2) { shipsFrom } }' });
+        shipsFrom = (answer.body as { data?: unknown }).data;
+        if (shipsFrom !== undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(shipsFrom).toEqual({ topProducts: [{ shipsFrom: 'SEA-1' }, { shipsFrom: 'RNO-2' }] });
     } finally {
       expect(await cli.stop('SIGTERM')).toBe(0);
     }
