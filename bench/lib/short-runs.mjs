@@ -2,8 +2,8 @@
 // two variants of it, one run each under the same load, each compared with D within this one window:
 // - B, de-duplication on (the default). Identical concurrent subgraph queries are sent once, so the
 //   subgraph requests per client request fall under load; sequential requests never overlap.
-// - E, every optional plugin on (retries, circuit breaker, header rules, CORS) with healthy subgraphs:
-//   what they cost.
+// - E, every optional plugin on (retries, circuit breaker, header rules, CORS, usage reporting) with
+//   healthy subgraphs: what they cost.
 import { contendersFor } from './contenders.mjs';
 import { runContender } from './run-contender.mjs';
 import { round } from './stats.mjs';
