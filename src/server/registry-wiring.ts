@@ -46,6 +46,8 @@ export function usageReporting(
     if (embedded === undefined) return undefined;
     return { sink: (records) => embedded.recordUsage(records), close: async () => {} };
   }
+  // The registry takes usage reports from admin tokens only: without one, every batch would be refused.
+  if (source.token === undefined) return undefined;
   const client = new RegistryClient({ url: source.registry, token: source.token });
   return { sink: (records) => client.recordUsage(records), close: () => client.close() };
 }

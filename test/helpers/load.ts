@@ -29,19 +29,20 @@ interface LoadOptions {
 type Autocannon = (
   options: LoadOptions,
   callback: (error: Error | null, result: LoadResult) => void,
-) => { on(event: 'reqMismatch', listener: (body: string) => void): void };
+) => { on(event: 'reqMismatch', listener: (body: string) => void): void; stop(): void };
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /**
- * Steady concurrent load for `seconds`: the same GraphQL POST on `connections` connections. Every
- * answer must be 200 with exactly `expectedBody`; the result counts the others.
+ * Steady concurrent load for `seconds` (or until `stopWhen` settles, if sooner): the same GraphQL
+ * POST on `connections` connections. Every answer must be 200 with exactly `expectedBody`; the
+ * result counts the others.
  */
 export function steadyLoad(
   url: string,
   body: string,
   expectedBody: string,
-  { seconds, connections }: { seconds: number; connections: number },
+  { seconds, connections, stopWhen }: { seconds: number; connections: number; stopWhen?: Promise<unknown> },
 ): Promise<SteadyLoadResult> {
   const unexpectedBodies: string[] = [];
   return new Promise((resolve, reject) => {
@@ -60,5 +61,7 @@ export function steadyLoad(
     instance.on('reqMismatch', (mismatch) => {
       if (unexpectedBodies.length < 5) unexpectedBodies.push(mismatch);
     });
+    const stop = () => instance.stop();
+    void stopWhen?.then(stop, stop);
   });
 }
