@@ -66,3 +66,30 @@ async function configWithSource(flags: ServeFlags, fallbackConfig?: string): Pro
   }
   return resolveConfig({}, { stage: flags.stage, overrides, source: 'command-line flags' });
 }
+
+/**
+ * The config of a command that needs a config file but not a graph (`keys`, `registry`): from
+ * `--config` and `--stage`, and when no file is found, a message saying what the file is for.
+ */
+export async function commandConfig(
+  flags: { config?: string; stage?: string },
+  whatTheFileHolds: string,
+): Promise<GatehouseConfig> {
+  try {
+    return await configFromFlags({
+      ...(flags.config === undefined ? {} : { config: flags.config }),
+      ...(flags.stage === undefined ? {} : { stage: flags.stage }),
+    });
+  } catch (error) {
+    if (
+      error instanceof UserFacingError &&
+      flags.config === undefined &&
+      error.message.startsWith('No configuration')
+    ) {
+      throw new UserFacingError(
+        `No configuration: pass --config FILE (${whatTheFileHolds}), or run this where gatehouse.yaml is.`,
+      );
+    }
+    throw error;
+  }
+}

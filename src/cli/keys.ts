@@ -3,7 +3,7 @@ import { ApiKeys, type ApiKeySummary } from '../auth/api-keys.js';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { describeStore, DuplicateKeyName, openStore, type Store } from '../store/index.js';
-import { configFromFlags } from './config-options.js';
+import { commandConfig } from './config-options.js';
 import { runCommand } from './output.js';
 
 interface StoreFlags {
@@ -106,7 +106,7 @@ async function withKeys(
   flags: StoreFlags,
   body: (keys: ApiKeys, config: GatehouseConfig) => Promise<void>,
 ): Promise<void> {
-  const config = await loadConfig(flags);
+  const config = await commandConfig(flags, 'the gateway config whose store holds the keys');
   if (config.store.sqlite === ':memory:') {
     throw new UserFacingError(
       `store.sqlite is ":memory:" in ${config.source}: keys would vanish with this command; set a file path`,
@@ -118,26 +118,6 @@ async function withKeys(
     await body(new ApiKeys(store), config);
   } finally {
     await store?.close();
-  }
-}
-
-async function loadConfig(flags: StoreFlags): Promise<GatehouseConfig> {
-  try {
-    return await configFromFlags({
-      ...(flags.config === undefined ? {} : { config: flags.config }),
-      ...(flags.stage === undefined ? {} : { stage: flags.stage }),
-    });
-  } catch (error) {
-    if (
-      error instanceof UserFacingError &&
-      flags.config === undefined &&
-      error.message.startsWith('No configuration')
-    ) {
-      throw new UserFacingError(
-        'No configuration: pass --config FILE (the gateway config whose store holds the keys), or run this where gatehouse.yaml is.',
-      );
-    }
-    throw error;
   }
 }
 

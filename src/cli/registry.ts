@@ -3,7 +3,7 @@ import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import type { Registry } from '../registry/types.js';
 import type { Store } from '../store/index.js';
-import { configFromFlags } from './config-options.js';
+import { commandConfig } from './config-options.js';
 import { stopOnSignals } from './output.js';
 
 // Only the modules the registry needs are loaded, when the command runs (program.ts imports this
@@ -30,7 +30,7 @@ export interface RunningRegistry {
  * `/registry/`, `/health` and `/ready`, and stops cleanly on SIGTERM or SIGINT.
  */
 export async function registryCommand(flags: RegistryFlags): Promise<void> {
-  const config = await loadConfig(flags);
+  const config = await commandConfig(flags, 'with the store and registry.tokens');
   const port = flags.port === undefined ? config.registry.port : parsePort(flags.port);
   const host = flags.host ?? config.server.host;
   const running = await startRegistry(config, { port, host });
@@ -113,26 +113,6 @@ export async function startRegistry(
     if (isAddressInUse(error)) {
       throw new UserFacingError(
         `Cannot listen on ${listen.host}:${listen.port}: the port is in use (pass --port, or set registry.port)`,
-      );
-    }
-    throw error;
-  }
-}
-
-async function loadConfig(flags: RegistryFlags): Promise<GatehouseConfig> {
-  try {
-    return await configFromFlags({
-      ...(flags.config === undefined ? {} : { config: flags.config }),
-      ...(flags.stage === undefined ? {} : { stage: flags.stage }),
-    });
-  } catch (error) {
-    if (
-      error instanceof UserFacingError &&
-      flags.config === undefined &&
-      error.message.startsWith('No configuration')
-    ) {
-      throw new UserFacingError(
-        'No configuration: pass --config FILE (with the store and registry.tokens), or run this where gatehouse.yaml is.',
       );
     }
     throw error;

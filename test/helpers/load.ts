@@ -15,6 +15,27 @@ export interface SteadyLoadResult extends LoadResult {
   unexpectedBodies: string[];
 }
 
+/** What went wrong under load, for one assertion: {@link NO_FAILURES} when nothing did. */
+export function failuresOf(result: SteadyLoadResult) {
+  return {
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mismatches: result.mismatches,
+    statuses: Object.keys(result.statusCodeStats),
+    unexpectedBodies: result.unexpectedBodies,
+  };
+}
+
+export const NO_FAILURES: ReturnType<typeof failuresOf> = {
+  non2xx: 0,
+  errors: 0,
+  timeouts: 0,
+  mismatches: 0,
+  statuses: ['200'],
+  unexpectedBodies: [],
+};
+
 interface LoadOptions {
   url: string;
   method: 'POST';
