@@ -91,7 +91,7 @@ export async function startRegistry(
     registry = service;
     // The config's subgraphs give its stage a first version when it has none.
     if (config.registry.stages.includes(config.stage))
-      await seedStageFromConfig(service, config, config.stage, logger);
+      await seedStageFromConfig(service, config, config.stage);
     const server: FastifyInstance = Fastify({
       loggerInstance: logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { loadSubgraphSdls } from '../supergraph/compose.js';
@@ -10,13 +9,13 @@ export const SEED_ACTOR = 'config';
 /**
  * Gives an empty stage its first version from the config's `subgraphs` (read from their files or
  * running services), so a registry starts serving the graph the config describes. A stage that
- * has a version is left alone: what teams published since wins over the file.
+ * has a version is left alone: what teams published since wins over the file. The registry logs the
+ * version it makes.
  */
 export async function seedStageFromConfig(
   registry: EmbeddedRegistry,
   config: GatehouseConfig,
   stage: string,
-  logger: Logger,
 ): Promise<void> {
   if (config.subgraphs.length === 0 || (await registry.current(stage)) !== undefined) return;
   const sdls = await loadSubgraphSdls(config.subgraphs, { waitMs: 10_000 });
@@ -31,12 +30,6 @@ export async function seedStageFromConfig(
       outcome.report.compositionErrors.map(
         (problem) => `${problem.message}${problem.locations.map((where) => `\n      at ${where}`).join('')}`,
       ),
-    );
-  }
-  if (outcome.status === 'created') {
-    logger.info(
-      { stage, version: outcome.version.id, subgraphs: sdls.map((sdl) => sdl.name) },
-      'seeded an empty registry stage from the config',
     );
   }
 }

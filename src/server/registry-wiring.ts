@@ -22,14 +22,10 @@ export function followsEmbeddedRegistry(config: GatehouseConfig): boolean {
  * Before a gateway first loads a stage of its own registry: the config's `subgraphs` give that
  * stage its first version when it has none (`npm start` serves the example graph this way).
  */
-export async function seedFollowedStage(
-  config: GatehouseConfig,
-  registry: EmbeddedRegistry,
-  logger: Logger,
-): Promise<void> {
+export async function seedFollowedStage(config: GatehouseConfig, registry: EmbeddedRegistry): Promise<void> {
   const stage = followedStage(config);
   if (stage !== undefined && followsEmbeddedRegistry(config))
-    await seedStageFromConfig(registry, config, stage, logger);
+    await seedStageFromConfig(registry, config, stage);
 }
 
 /**
@@ -70,7 +66,7 @@ export async function openPrimaryRegistry(
     await store.close();
   };
   try {
-    await seedFollowedStage(config, registry, logger);
+    await seedFollowedStage(config, registry);
   } catch (error) {
     await close();
     throw error;

@@ -105,7 +105,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await app.listen({ port: config.server.port, host: config.server.host });
     url = baseUrl(app, config);
     // A cluster worker's primary has seeded already.
-    if (followsConfig && resources.registry) await seedFollowedStage(config, resources.registry, logger);
+    if (followsConfig && resources.registry) await seedFollowedStage(config, resources.registry);
     const first = await supergraph.start();
     runtime = await startGraphQLRuntime({
       config,
