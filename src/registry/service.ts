@@ -118,9 +118,7 @@ class RegistryService implements EmbeddedRegistry {
         updatedBy: actor,
         updatedAt: now.toISOString(),
       };
-      const subgraphs = existing
-        ? current.map((old) => (old.name === input.name ? subgraph : old))
-        : [...current, subgraph];
+      const subgraphs = withSubgraph(current, subgraph);
       const evaluation = await this.checks.evaluate({
         stage: input.stage,
         subject,
@@ -152,9 +150,7 @@ class RegistryService implements EmbeddedRegistry {
       updatedBy: '',
       updatedAt: new Date().toISOString(),
     };
-    const subgraphs = existing
-      ? current.map((old) => (old.name === input.name ? candidate : old))
-      : [...current, candidate];
+    const subgraphs = withSubgraph(current, candidate);
     const { report } = await this.checks.evaluate({
       stage: input.stage,
       subject,
@@ -431,6 +427,13 @@ class RegistryService implements EmbeddedRegistry {
 }
 
 /** Publishing the same subgraph again stores nothing (the owner alone is not a change). */
+/** The stage's subgraphs with this one added, or in place of the one of its name. */
+function withSubgraph(current: readonly RegistrySubgraph[], subgraph: RegistrySubgraph): RegistrySubgraph[] {
+  return current.some((old) => old.name === subgraph.name)
+    ? current.map((old) => (old.name === subgraph.name ? subgraph : old))
+    : [...current, subgraph];
+}
+
 function sameSubgraph(stored: RegistrySubgraph, input: ValidPublish): boolean {
   return stored.url === input.url && stored.sdl === input.sdl && stored.type === input.type;
 }
