@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { AuthConfig } from '../config/auth-schema.js';
 import { errorBody, errorCatalogue, UserFacingError, type ErrorCode } from '../errors.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
+import { noteErrorCode } from '../request-context.js';
 import type { Store } from '../store/index.js';
 import { ApiKeys } from './api-keys.js';
 import {
@@ -137,6 +138,7 @@ export async function useIdentity(
 /** Answers with a refusal built by this module: its status, its headers, a GraphQL-shaped body. */
 function sendGraphQLError(reply: FastifyReply, error: GraphQLError): FastifyReply {
   const code = error.extensions.code as ErrorCode;
+  noteErrorCode(reply.request, code);
   const http = error.extensions.http as HttpErrorExtension | undefined;
   for (const [name, value] of http?.headers ?? []) reply.header(name, value);
   return reply
