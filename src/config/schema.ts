@@ -3,6 +3,7 @@ import { authSchema, storeSchema } from './auth-schema.js';
 import { connectorsSchema } from './connectors-schema.js';
 import { headersSchema } from './headers-schema.js';
 import { registrySchema, STAGE_NAME, supergraphSourceSchema } from './supergraph-schema.js';
+import { telemetrySchema } from './telemetry-schema.js';
 import { boolean, integer } from './primitives.js';
 import {
   checkPolicySubgraphs,
@@ -241,6 +242,7 @@ export const configSchema = z
       .optional()
       .describe('Serve the sandbox UI at `/` and `/sandbox`. Defaults to on in every stage except `prod`.'),
     logging: loggingSchema.describe('Structured (JSON) logs on stdout.'),
+    telemetry: telemetrySchema.describe('OpenTelemetry traces, Prometheus metrics and the `/admin` dashboard.'),
     auth: authSchema.describe(
       'Who is calling (JWT, API keys, an external authorizer) and what they may see.',
     ),

@@ -12,6 +12,9 @@ import { useUsageReporting } from '../registry/usage-plugin.js';
 import type { UsageRecord } from '../store/registry.js';
 import { useInflightDedupe } from '../subgraph-calls/inflight-dedupe.js';
 import { useRetries } from '../subgraph-calls/retries.js';
+import { noteRefusals, useObservationStart, useRequestObservation } from '../telemetry/observe.js';
+import { localFanIn, type WorkerFanIn } from '../telemetry/fan-in.js';
+import { watchPluginHooks } from '../telemetry/plugin-hooks.js';
 import type { GatewayPlugin } from './plugin.js';
 import type { GatewayResources } from './resources.js';
 
@@ -28,6 +31,8 @@ export interface AssembleOptions {
    * Given only when the gateway has a registry to report to; without it, nothing is reported.
    */
   usageSink?: ((records: UsageRecord[]) => Promise<void>) | undefined;
+  /** How numbers summed over workers are gathered; a single process answers alone. */
+  fanIn?: WorkerFanIn | undefined;
 }
 
 /**
@@ -43,7 +48,13 @@ export async function assemblePlugins(
 ): Promise<GatewayPlugin[]> {
   const claimHeaders = claimHeaderNames(config.headers, config.auth);
   const logsRequests = resources.logger.isLevelEnabled('info');
+  const { telemetry } = config;
+  // The access log, metrics and the dashboard all read one observation of each request.
+  const observes = logsRequests || telemetry.metrics.enabled || telemetry.dashboard.enabled;
+  const fanIn = options.fanIn ?? localFanIn();
+  void fanIn;
   const plugins: (GatewayPlugin | undefined | false)[] = [
+    observes && useObservationStart(),
     // edge
     useDrain(() => server.draining()),
     config.cors !== undefined && useCors(config.cors),
@@ -74,6 +85,7 @@ export async function assemblePlugins(
     ),
     useSubgraphFailureStatus(),
     // telemetry
+    observes && useRequestObservation(),
     logsRequests && useOperationName(),
     options.usageSink !== undefined &&
       useUsageReporting({
@@ -85,7 +97,8 @@ export async function assemblePlugins(
       }),
     logsRequests && useAccessLog(),
   ];
-  return plugins.filter((plugin): plugin is GatewayPlugin => plugin !== undefined && plugin !== false);
+  const list = plugins.filter((plugin): plugin is GatewayPlugin => plugin !== undefined && plugin !== false);
+  return observes ? list.map((plugin) => watchPluginHooks(plugin, noteRefusals)) : list;
 }
 
 /** The registry stage operations are reported under: the one followed, else the gateway's own. */
