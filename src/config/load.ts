@@ -11,6 +11,8 @@ import { configSchema, type ParsedConfig } from './schema.js';
 export type GatehouseConfig = Readonly<
   Omit<ParsedConfig, 'stage' | 'introspection' | 'exposeQueryPlans' | 'sandbox' | 'stages'> & {
     stage: string;
+    /** A production stage: `prod` and `production` by default, or one declared `production: true`. */
+    production: boolean;
     introspection: boolean;
     /** Query plans answer `apollo-query-plan-experimental`: stage `dev` only unless the config says. */
     exposeQueryPlans: boolean;
@@ -84,11 +86,13 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
   }
   const parsed = result.data;
   const baseDir = options.baseDir ?? process.cwd();
-  const onOutsideProd = stage !== 'prod';
+  const production = stage === 'prod' || stage === 'production';
+  const onOutsideProd = !production;
   const { stages: _stages, ...rest } = parsed;
   return deepFreeze({
     ...rest,
     stage,
+    production,
     source,
     introspection: parsed.introspection ?? onOutsideProd,
     exposeQueryPlans: parsed.exposeQueryPlans ?? stage === 'dev',

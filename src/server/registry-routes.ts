@@ -18,7 +18,7 @@ export async function registerRegistryRoutes(
   await registerRegistryApi(app, {
     registry,
     tokens: config.registry.tokens,
-    readsNeedToken: config.stage === 'prod',
+    readsNeedToken: config.production,
     maxSchemaBytes: config.registry.maxSchemaBytes,
     logger,
   });
