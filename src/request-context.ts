@@ -32,6 +32,8 @@ export interface RequestObservation {
   /** The `extensions.code` of every error sent to the client, in order, without duplicates. */
   readonly errorCodes: string[];
   readonly subgraphCalls: SubgraphCallObservation[];
+  /** The W3C trace id the request is recorded under (tracing), or the one a client's `traceparent` carried. */
+  traceId?: string | undefined;
   /** The plugin that refused the request, and with which code. */
   refusal?: { readonly plugin: string; readonly code: string } | undefined;
 }
