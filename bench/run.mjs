@@ -17,6 +17,7 @@ import { makeWorkload } from './lib/load.mjs';
 import { stopAllProcesses } from './lib/processes.mjs';
 import { buildReport, printReport, writeReport } from './lib/report.mjs';
 import { runContender } from './lib/run-contender.mjs';
+import { startOtlpSink } from './lib/otlp-sink.mjs';
 import { runShortRuns } from './lib/short-runs.mjs';
 import { summarise } from './lib/stats.mjs';
 import { assertSubgraphsBuilt, startSubgraphs } from './lib/subgraphs.mjs';
@@ -33,8 +34,10 @@ async function main() {
 
   const startedAt = new Date();
   const tmp = mkdtempSync(join(os.tmpdir(), 'gatehouse-bench-'));
+  const sinks = [];
   const cleanup = async () => {
     await stopAllProcesses();
+    for (const sink of sinks) await sink.close();
     rmSync(tmp, { recursive: true, force: true });
   };
   process.once('SIGINT', () => {
@@ -44,9 +47,11 @@ async function main() {
 
   try {
     const subgraphs = await startSubgraphs(config);
+    const otlpSink = await startOtlpSink();
+    sinks.push(otlpSink);
     const supergraphFile = join(tmp, 'supergraph.graphql');
     writeFileSync(supergraphFile, supergraphWithUrls(readBenchFile('supergraph.graphql'), subgraphs.urls));
-    writeContenderFiles(CONTENDERS, tmp, subgraphs.urls);
+    writeContenderFiles(CONTENDERS, tmp, { ...subgraphs.urls, otlp: otlpSink.url });
     log(
       `subgraphs: ${Object.entries(subgraphs.urls)
         .map(([name, url]) => `${name} ${url}`)
@@ -69,6 +74,10 @@ async function main() {
     }
 
     const shortRuns = await runShortRuns({ config, subgraphs, supergraphFile, workload });
+    // The traced contender must have traced: a tracing set-up that quietly exported nothing would
+    // make its cost look like none.
+    if (shortRuns && otlpSink.spans() === 0)
+      throw new Error('contender H exported no spans to the OTLP sink');
 
     const summary = summarise(rounds, config.contenders);
     const report = buildReport({

@@ -104,6 +104,24 @@ subgraphs: [${BENCH_SUBGRAPHS.map((name) => `{ name: ${name}, url: '{url:${name}
     requestHeaders: { origin: CORS_ORIGIN, 'x-request-id': 'bench' },
     responseHeaders: { 'access-control-allow-origin': CORS_ORIGIN },
   }),
+  // Telemetry's cost, against D (whose defaults serve metrics and feed the dashboard): F with both
+  // off, G with metrics only, H with metrics and every request traced, exported over OTLP to a sink
+  // that the bench runs (bench/lib/otlp-sink.mjs). The access log is on in all of them, as in D.
+  gatehouse('F', 1, {
+    config: `transport: { dedupeInflight: false }
+telemetry: { metrics: { enabled: false }, dashboard: { enabled: false } }`,
+    suffix: '-no-dedupe-telemetry-off',
+  }),
+  gatehouse('G', 1, {
+    config: `transport: { dedupeInflight: false }
+telemetry: { dashboard: { enabled: false } }`,
+    suffix: '-no-dedupe-metrics-only',
+  }),
+  gatehouse('H', 1, {
+    config: `transport: { dedupeInflight: false }
+telemetry: { dashboard: { enabled: false }, tracing: { enabled: true, endpoint: '{url:otlp}', protocol: http/json, sampleRatio: 1 } }`,
+    suffix: '-no-dedupe-metrics-traced',
+  }),
 ];
 
 /**

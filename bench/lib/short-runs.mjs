@@ -4,17 +4,22 @@
 //   subgraph requests per client request fall under load; sequential requests never overlap.
 // - E, every optional plugin on (retries, circuit breaker, header rules, CORS, usage reporting) with
 //   healthy subgraphs: what they cost.
+// - F, G and H: telemetry off, metrics only, and metrics with every request traced (see contenders.mjs).
 import { contendersFor } from './contenders.mjs';
 import { runContender } from './run-contender.mjs';
 import { round } from './stats.mjs';
 
 /** The contenders, in the order they run. */
-export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E'];
+export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E', 'F', 'G', 'H'];
 
 /** Each ratio is the figures of one run over those of another. */
 export const SHORT_RUN_RATIOS = [
   { label: 'B/D', of: 'B', over: 'D', meaning: 'in-flight de-duplication on / off' },
   { label: 'E/D', of: 'E', over: 'D', meaning: 'every optional plugin on / off' },
+  { label: 'D/F', of: 'D', over: 'F', meaning: 'default telemetry (metrics, dashboard) / telemetry off' },
+  { label: 'G/F', of: 'G', over: 'F', meaning: 'metrics / telemetry off' },
+  { label: 'H/G', of: 'H', over: 'G', meaning: 'traces at 100% sampling, with metrics / metrics only' },
+  { label: 'H/F', of: 'H', over: 'F', meaning: 'traces at 100% and metrics / telemetry off' },
 ];
 
 const FIGURES = [
@@ -25,7 +30,7 @@ const FIGURES = [
   'p99Ms',
 ];
 
-/** Runs B, D and E once each; null when they are off (BENCH_DEDUPE_DURATION=0) or B is not run. */
+/** Runs the short-run contenders once each; null when they are off (BENCH_DEDUPE_DURATION=0) or B is not run. */
 export async function runShortRuns({ config, subgraphs, supergraphFile, workload }) {
   if (config.shortRunsDuration === 0 || !config.contenders.includes('B')) return null;
   const short = { ...config, duration: config.shortRunsDuration, warmup: config.shortRunsWarmup };
