@@ -11,7 +11,7 @@ import { reloadOnHangup, reportFailure, stopOnSignals } from './output.js';
 export async function devCommand(flags: ServeFlags): Promise<void> {
   const config = await configFromFlags(
     { stage: 'dev', ...flags },
-    flags.config ?? join(packageRoot, 'schema', 'gatehouse.yaml'),
+    { fallbackConfig: join(packageRoot, 'schema', 'gatehouse.yaml') },
   );
   const services: RunningService[] = [];
   let gateway: RunningGateway | undefined;

@@ -1,24 +1,33 @@
 import { UserFacingError } from '../errors.js';
+import { asPortInUse } from '../server/port-in-use.js';
 
-/** Prints a failure for an operator: the message and its details, no stack unless asked for. */
-export function reportFailure(error: unknown): void {
+/**
+ * Prints a failure for an operator: the message and its details, no stack unless asked for. Returns
+ * the exit code it calls for: 2 when a port is taken, else 1.
+ */
+export function reportFailure(error: unknown): number {
+  const portInUse = asPortInUse(error);
+  if (portInUse) {
+    process.stderr.write(`gatehouse: ${portInUse.message}\n`);
+    return portInUse.exitCode;
+  }
   if (error instanceof UserFacingError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
     for (const detail of error.details) process.stderr.write(`  - ${detail.replaceAll('\n', '\n    ')}\n`);
-    return;
+    return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`gatehouse: unexpected error: ${message}\n`);
   if (process.env.GATEHOUSE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 1;
 }
 
-/** Runs a command body; a failure prints cleanly and exits 1. */
+/** Runs a command body; a failure prints cleanly and exits 1 (2 when a port is taken). */
 export async function runCommand(body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    reportFailure(error);
-    process.exitCode = 1;
+    process.exitCode = reportFailure(error);
   }
 }
 

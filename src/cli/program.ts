@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { packageRoot } from '../package-root.js';
+import { configCommand } from './config-command.js';
 import { connectorCommand } from './connector.js';
 import { keysCommand } from './keys.js';
 import { runCommand } from './output.js';
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   program.addCommand(supergraphCommand());
   program.addCommand(keysCommand());
   program.addCommand(connectorCommand());
+  program.addCommand(configCommand());
 
   return program;
 }

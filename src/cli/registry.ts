@@ -3,6 +3,7 @@ import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import type { Registry } from '../registry/types.js';
 import type { Store } from '../store/index.js';
+import { asPortInUse } from '../server/port-in-use.js';
 import { commandConfig } from './config-options.js';
 import { stopOnSignals } from './output.js';
 
@@ -110,12 +111,7 @@ export async function startRegistry(
     return { url: address, close };
   } catch (error) {
     await close().catch(() => {});
-    if (isAddressInUse(error)) {
-      throw new UserFacingError(
-        `Cannot listen on ${listen.host}:${listen.port}: the port is in use (pass --port, or set registry.port)`,
-      );
-    }
-    throw error;
+    throw asPortInUse(error, 'stop what listens there, or pass --port or set registry.port') ?? error;
   }
 }
 
@@ -125,8 +121,4 @@ function parsePort(text: string): number {
     throw new UserFacingError(`--port: expected a port number from 0 to 65535, got "${text}"`);
   }
   return port;
-}
-
-function isAddressInUse(error: unknown): boolean {
-  return (error as { code?: string }).code === 'EADDRINUSE';
 }

@@ -4,14 +4,14 @@ import { constants } from 'node:os';
 import type { GatehouseConfig } from '../config/load.js';
 import { availableCpus } from '../server/available-cpus.js';
 import { workerExecArgv } from '../server/heap-flags.js';
-import { configFromFlags, type ServeFlags } from './config-options.js';
+import { configFromFlags, SERVE_VARIABLES, type ServeFlags } from './config-options.js';
 import { reloadOnHangup, stopOnSignals } from './output.js';
 
 // The gateway's modules are imported only by the process that serves: a process that only starts
 // or supervises others stays small.
 
 export async function serveCommand(flags: ServeFlags): Promise<void> {
-  const config = await configFromFlags(flags);
+  const config = await configFromFlags(flags, { variables: SERVE_VARIABLES });
   if (cluster.isWorker) {
     const [{ runClusterWorker }, { tuneProcess }] = await Promise.all([
       import('../server/cluster.js'),

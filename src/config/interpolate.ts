@@ -1,4 +1,6 @@
 const ENV_REFERENCE = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+/** Apollo Router's spelling, `${env.NAME}` (and `${env.NAME:-default}`), which would stay text here. */
+const ROUTER_ENV_REFERENCE = /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}/g;
 
 export interface InterpolationProblem {
   path: (string | number)[];
@@ -8,7 +10,8 @@ export interface InterpolationProblem {
 /**
  * Replaces `${env:NAME}` (or `${env:NAME:-fallback}`) in every string of a parsed YAML tree.
  * A reference to an unset variable without a fallback is a problem reported with its path,
- * so the operator learns which field needs it.
+ * so the operator learns which field needs it. So is Apollo Router's `${env.NAME}`, with a hint:
+ * left as text it would reach the gateway as a literal and fail far from the cause.
  */
 export function interpolateEnv(
   value: unknown,
@@ -17,6 +20,12 @@ export function interpolateEnv(
   path: (string | number)[] = [],
 ): unknown {
   if (typeof value === 'string') {
+    for (const [written, name, fallback] of value.matchAll(ROUTER_ENV_REFERENCE)) {
+      problems.push({
+        path,
+        message: `"${written}" is Apollo Router's syntax; Gatehouse reads \`\${env:${name}${fallback ?? ''}}\` (a colon, not a dot)`,
+      });
+    }
     return value.replace(ENV_REFERENCE, (_match, name: string, fallback: string | undefined) => {
       const resolved = env[name] ?? fallback;
       if (resolved === undefined) {

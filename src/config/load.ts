@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { UserFacingError } from '../errors.js';
 import { deepMerge, interpolateEnv, isPlainObject, type InterpolationProblem } from './interpolate.js';
 import { configSchema, type ParsedConfig } from './schema.js';
+import { assertKnownStage, isProductionStage, withoutStageFlags, type StageOrigin } from './stages.js';
 
 /** The validated, frozen configuration with every stage-dependent default decided. */
 export type GatehouseConfig = Readonly<
@@ -14,7 +15,7 @@ export type GatehouseConfig = Readonly<
     /** A production stage: `prod` and `production` by default, or one declared `production: true`. */
     production: boolean;
     introspection: boolean;
-    /** Query plans answer `apollo-query-plan-experimental`: stage `dev` only unless the config says. */
+    /** Query plans answer `apollo-query-plan-experimental`: never in a production stage. */
     exposeQueryPlans: boolean;
     sandbox: boolean;
     /** Where the configuration came from, for messages. */
@@ -40,6 +41,11 @@ export function findDefaultConfig(cwd: string = process.cwd()): string | undefin
 }
 
 export async function loadConfigFile(path: string, options: Omit<ResolveOptions, 'baseDir' | 'source'> = {}) {
+  return resolveConfig(await readConfigFile(path), { ...options, baseDir: dirname(path), source: path });
+}
+
+/** The YAML of a config file as plain data, before interpolation and validation. */
+export async function readConfigFile(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -55,7 +61,7 @@ export async function loadConfigFile(path: string, options: Omit<ResolveOptions,
       document.errors.map((error) => error.message.split('\n')[0] ?? error.message),
     );
   }
-  return resolveConfig(document.toJS() ?? {}, { ...options, baseDir: dirname(path), source: path });
+  return document.toJS() ?? {};
 }
 
 /** Interpolates, applies the stage overlay, validates, fills stage defaults and freezes. */
@@ -65,20 +71,25 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
   if (!isPlainObject(raw))
     throw new UserFacingError(`Invalid ${source}: expected a mapping at the top level`);
 
+  // Only the chosen stage's overlay is interpolated: a variable only another stage needs may be unset.
+  const { stages: overlays, ...file } = raw;
   const problems: InterpolationProblem[] = [];
-  const interpolated = interpolateEnv(raw, env, problems) as Record<string, unknown>;
+  const base = interpolateEnv(file, env, problems) as Record<string, unknown>;
+  const [stage, origin] = chooseStage(options.stage, env.GATEHOUSE_STAGE, base.stage);
+  assertKnownStage({ ...base, stages: overlays }, stage, origin, source);
+  const overlay = isPlainObject(overlays)
+    ? interpolateEnv(overlays[stage], env, problems, ['stages', stage])
+    : undefined;
   if (problems.length > 0) {
     throw new UserFacingError(
-      `Invalid ${source}:`,
+      `Invalid ${source} (stage "${stage}"):`,
       problems.map((p) => `${formatPath(p.path)}: ${p.message}`),
     );
   }
-
-  const stage = options.stage ?? env.GATEHOUSE_STAGE ?? stringOrUndefined(interpolated.stage) ?? 'dev';
-  const stages = isPlainObject(interpolated.stages) ? interpolated.stages : {};
-  const overlay = stages[stage];
-  const withStage = overlay === undefined ? interpolated : deepMerge(interpolated, overlay);
-  const merged = options.overrides === undefined ? withStage : deepMerge(withStage, options.overrides);
+  const layers = [isPlainObject(overlay) ? withoutStageFlags(overlay) : undefined, options.overrides];
+  const merged = layers.reduce<unknown>((config, layer) => (layer ? deepMerge(config, layer) : config), base);
+  // The chosen overlay is validated as itself too (its `production` flag, or not being a mapping).
+  if (overlay !== undefined && isPlainObject(merged)) merged.stages = { [stage]: overlay };
 
   const result = configSchema.safeParse(merged);
   if (!result.success) {
@@ -86,8 +97,13 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
   }
   const parsed = result.data;
   const baseDir = options.baseDir ?? process.cwd();
-  const production = stage === 'prod' || stage === 'production';
+  const production = isProductionStage(stage, parsed.stages?.[stage]?.production);
   const onOutsideProd = !production;
+  if (production && parsed.exposeQueryPlans === true) {
+    throw new UserFacingError(`Invalid ${source} (stage "${stage}"):`, [
+      `exposeQueryPlans: query plans are never answered in a production stage ("${stage}"); set \`exposeQueryPlans: true\` in a non-production stage's overlay (e.g. \`stages.dev\`) instead`,
+    ]);
+  }
   const { stages: _stages, ...rest } = parsed;
   return deepFreeze({
     ...rest,
@@ -95,7 +111,7 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
     production,
     source,
     introspection: parsed.introspection ?? onOutsideProd,
-    exposeQueryPlans: parsed.exposeQueryPlans ?? stage === 'dev',
+    exposeQueryPlans: parsed.exposeQueryPlans ?? onOutsideProd,
     sandbox: parsed.sandbox ?? onOutsideProd,
     supergraph:
       parsed.supergraph?.kind === 'file'
@@ -118,6 +134,8 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key`).join('\n');
     }
+    // A record's key (a stage name under `stages`): what the key's own schema said.
+    if (issue.code === 'invalid_key') return `${where}: ${issue.issues[0]?.message ?? issue.message}`;
     return `${where}: ${issue.message}`;
   });
 }
@@ -131,8 +149,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** `--stage`, then GATEHOUSE_STAGE, then the file's `stage:` (a string, or validated later), then dev. */
+function chooseStage(
+  flag: string | undefined,
+  variable: string | undefined,
+  file: unknown,
+): [string, StageOrigin] {
+  if (flag !== undefined) return [flag, '--stage'];
+  if (variable !== undefined && variable !== '') return [variable, 'GATEHOUSE_STAGE'];
+  if (typeof file === 'string') return [file, '`stage:` in the file'];
+  return ['dev', 'the default'];
 }
 
 /** JWKS files and PEM key files resolve against the config file; an inline PEM key stays as it is. */

@@ -4,6 +4,7 @@ import { connectorsSchema } from './connectors-schema.js';
 import { headersSchema } from './headers-schema.js';
 import { registrySchema, STAGE_NAME, supergraphSourceSchema } from './supergraph-schema.js';
 import { telemetrySchema } from './telemetry-schema.js';
+import { loggingSchema, trustedProxiesSchema } from './logging-schema.js';
 import { boolean, integer } from './primitives.js';
 import {
   checkPolicySubgraphs,
@@ -90,6 +91,7 @@ const serverSchema = z
       .describe(
         'Worker processes sharing the port (node:cluster). Defaults to 1 for `gatehouse dev`; for `gatehouse serve`, to the CPU quota of its container (cgroup v2 or v1, rounded up), else the CPU count.',
       ),
+    trustedProxies: trustedProxiesSchema,
   })
   .default({
     host: '127.0.0.1',
@@ -99,6 +101,7 @@ const serverSchema = z
     requestTimeoutMs: 30_000,
     connectionTimeoutMs: 120_000,
     keepAliveTimeoutMs: 72_000,
+    trustedProxies: [],
   });
 
 const corsSchema = z.strictObject({
@@ -180,15 +183,6 @@ const executionSchema = z
   })
   .default({ engine: 'gatehouse', queryPlanCacheBytes: 67_108_864, maxCachedPlanBytes: 4_194_304 });
 
-const loggingSchema = z
-  .strictObject({
-    level: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info')
-      .describe('Least severe log level written.'),
-  })
-  .default({ level: 'info' });
-
 export const configSchema = z
   .strictObject({
     stage: z
@@ -232,26 +226,39 @@ export const configSchema = z
       ),
     introspection: boolean()
       .optional()
-      .describe('Answer introspection queries. Defaults to on in every stage except `prod`.'),
+      .describe('Answer introspection queries. Defaults to on outside production stages.'),
     exposeQueryPlans: boolean()
       .optional()
       .describe(
-        'Answer the `apollo-query-plan-experimental` header with the query plan (subgraph names and internal operations). Defaults to on in stage `dev` only, whatever `NODE_ENV` says.',
+        'Answer the `apollo-query-plan-experimental` header with the query plan (subgraph names and internal operations). Defaults to on outside production stages, whatever `NODE_ENV` says; `true` in a production stage is a config error.',
       ),
     sandbox: boolean()
       .optional()
-      .describe('Serve the sandbox UI at `/` and `/sandbox`. Defaults to on in every stage except `prod`.'),
+      .describe('Serve the sandbox UI at `/` and `/sandbox`. Defaults to on outside production stages.'),
     logging: loggingSchema.describe('Structured (JSON) logs on stdout.'),
-    telemetry: telemetrySchema.describe('OpenTelemetry traces, Prometheus metrics and the `/admin` dashboard.'),
+    telemetry: telemetrySchema.describe(
+      'OpenTelemetry traces, Prometheus metrics and the `/admin` dashboard.',
+    ),
     auth: authSchema.describe(
       'Who is calling (JWT, API keys, an external authorizer) and what they may see.',
     ),
     store: storeSchema.describe('Where the gateway keeps its own state (API keys, the registry, …).'),
     registry: registrySchema.describe('The schema registry: stages, admin tokens, usage-aware checks.'),
     stages: z
-      .record(z.string(), z.record(z.string(), z.unknown()))
+      .record(
+        z.string().regex(STAGE_NAME, 'expected a stage name such as dev, test or prod'),
+        z.looseObject({
+          production: boolean()
+            .optional()
+            .describe(
+              'A production stage: introspection, the sandbox and query plans default to off, and the admin pages need a token. Defaults to true for `prod` and `production`, else false.',
+            ),
+        }),
+      )
       .optional()
-      .describe('Per-stage overlays, deep-merged over the rest of the file for the chosen stage.'),
+      .describe(
+        'Per-stage overlays, deep-merged over the rest of the file for the chosen stage. Naming a stage here makes it known: running as a stage that is not here, in `registry.stages` or one of dev, test, prod and production is an error.',
+      ),
   })
   .superRefine((config, ctx) => {
     const followsEmbedded =

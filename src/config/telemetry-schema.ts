@@ -41,6 +41,11 @@ const tracingSchema = z
       .describe(
         "Continue the trace of an incoming W3C `traceparent` (and keep its `tracestate`). Defaults to on outside production stages; in production stages a client's trace is not continued unless this is set.",
       ),
+    includeDocument: boolean()
+      .optional()
+      .describe(
+        'Record the operation text as `graphql.document` on the request span. Off by default: literals in an operation can carry personal data.',
+      ),
   })
   .default({});
 

@@ -3,6 +3,7 @@ import { errors as undiciErrors, type Agent } from 'undici';
 import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../network-error.js';
 import { ResponseTooLarge, readUndiciBody } from '../read-limited.js';
+import type { ExecutionInstrument } from '../execution/instrument.js';
 import type { HttpMethod } from './directive-args.js';
 
 export interface ConnectorRequest {
@@ -45,29 +46,48 @@ export const CONNECTOR_HTTP_EXTENSION = 'connectorHttp';
  * debugging is on.
  */
 export class ConnectorHttpClient {
-  /** `agent` is the gateway's (HttpPools), closed when the gateway stops. */
-  constructor(private readonly agent: Agent) {}
+  /**
+   * `agent` is the gateway's (HttpPools), closed when the gateway stops. `instrument` watches each
+   * call (telemetry: a span, and the trace context in its headers).
+   */
+  constructor(
+    private readonly agent: Agent,
+    private readonly instrument?: ExecutionInstrument['connectorCall'],
+  ) {}
 
   async send(request: ConnectorRequest, label: RequestLabel): Promise<ConnectorResponse> {
     let status: number;
     let text: string;
     try {
       const url = new URL(request.url);
-      const response = await this.agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+      const watch = this.instrument?.({
         method: request.method,
-        headers:
-          request.body === undefined
-            ? request.headers
-            : { 'content-type': 'application/json', ...request.headers },
-        ...(request.body === undefined ? {} : { body: request.body }),
-        headersTimeout: label.timeoutMs,
-        bodyTimeout: label.timeoutMs,
-        signal: AbortSignal.timeout(label.timeoutMs),
+        url,
+        connector: label.connector,
+        subgraph: label.subgraph,
       });
-      status = response.statusCode;
-      text = (await readUndiciBody(response, label.maxResponseBytes)).toString('utf8');
+      let headers =
+        request.body === undefined ? request.headers : { 'content-type': 'application/json', ...request.headers };
+      if (watch?.headers) headers = { ...headers, ...watch.headers };
+      try {
+        const response = await this.agent.request({
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          headersTimeout: label.timeoutMs,
+          bodyTimeout: label.timeoutMs,
+          signal: AbortSignal.timeout(label.timeoutMs),
+        });
+        status = response.statusCode;
+        const body = await readUndiciBody(response, label.maxResponseBytes);
+        watch?.end({ status, bytes: body.length });
+        text = body.toString('utf8');
+      } catch (error) {
+        watch?.end({ error });
+        throw error;
+      }
     } catch (error) {
       throw failure(error, request, label);
     }

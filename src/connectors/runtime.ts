@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Agent } from 'undici';
 import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
+import type { ExecutionInstrument } from '../execution/instrument.js';
 import { compileConnectorGraph } from './compile.js';
 import { ConnectorHttpClient } from './http-client.js';
 import { ConnectorSubgraph } from './local-subgraph.js';
@@ -22,8 +23,10 @@ export class ConnectorRuntime {
     private readonly logger: FastifyBaseLogger,
     /** The gateway's agent for REST services (HttpPools). */
     agent: Agent,
+    /** Watches each connector HTTP call (telemetry). */
+    instrument?: ExecutionInstrument['connectorCall'],
   ) {
-    this.http = new ConnectorHttpClient(agent);
+    this.http = new ConnectorHttpClient(agent, instrument);
   }
 
   /** The supergraph without its connectors, which now run here. */

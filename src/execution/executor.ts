@@ -1,11 +1,13 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getVariableValues, GraphQLError } from 'graphql';
+import type { ExecutionInstrument } from './instrument.js';
 import type { CompiledPlan } from './plan/compile-plan.js';
 import { runSchedule, type RawSubgraphSource } from './run/run-plan.js';
 import { cachedSchedule, type Schedule } from './plan/schedule.js';
 import { shapeResponse } from './shape/shape-response.js';
 import { SupergraphState } from './plan/supergraph-state.js';
+import type { GatehouseContext } from '../request-context.js';
 
 export type GatewayExecutor = ApolloGateway['executor'];
 type GatewayExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
@@ -27,6 +29,8 @@ export interface GatehouseExecutionOptions {
    * executor, which formats the plan.
    */
   exposeQueryPlans: boolean;
+  /** Watches planning and running (telemetry); absent, nothing is watched. */
+  instrument?: ExecutionInstrument | undefined;
 }
 
 const NO_CONDITIONS: readonly boolean[] = [];
@@ -86,11 +90,14 @@ export class GatehouseExecution {
     ) {
       return this.options.apolloExecutor(requestContext);
     }
+    const { instrument } = this.options;
+    const context = requestContext.context as GatehouseContext;
     const plan = state.planFor(
       requestContext.queryHash,
       request.operationName,
       requestContext.document,
       requestContext.operation.variableDefinitions ?? [],
+      instrument?.plan?.(context),
     );
     if (plan.kind === 'apollo') return this.options.apolloExecutor(requestContext);
     const variables = request.variables ?? {};
@@ -103,7 +110,9 @@ export class GatehouseExecution {
     const schedule = shapeConditions ? scheduleOf(plan, variables) : undefined;
     // A condition variable that is not a boolean makes Apollo fail in its own way.
     if (!shapeConditions || !schedule) return this.options.apolloExecutor(requestContext);
-    return this.run(state, plan, schedule, variables, shapeConditions, requestContext.context);
+    if (instrument?.execute === undefined)
+      return this.run(state, plan, schedule, variables, shapeConditions, context);
+    return instrument.execute(context, () => this.run(state, plan, schedule, variables, shapeConditions, context));
   };
 
   private async run(

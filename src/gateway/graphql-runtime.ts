@@ -6,12 +6,14 @@ import type { GatehouseConfig } from '../config/load.js';
 import { ConnectorRuntime } from '../connectors/runtime.js';
 import { boundedDocumentStore, DOCUMENT_STORE_LIMITS } from '../execution/plan/document-store.js';
 import { GatehouseExecution } from '../execution/executor.js';
+import { combineInstruments, type ExecutionInstrument } from '../execution/instrument.js';
 import { SubgraphSource, type SubgraphCallHook } from '../execution/transport/subgraph-call.js';
 import type { HttpPools } from '../execution/transport/http-pools.js';
 import { HttpSubgraphTransport } from '../execution/transport/http-transport.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import type { GatehouseContext } from '../request-context.js';
 import { formatClientError } from './format-error.js';
+import { executorsShowPlans } from './query-plan-access.js';
 
 export interface GraphQLRuntime {
   apollo: ApolloServer<GatehouseContext>;
@@ -49,7 +51,11 @@ export async function startGraphQLRuntime({
   const callHooks = plugins.flatMap((plugin): SubgraphCallHook[] =>
     plugin.subgraphCall ? [plugin.subgraphCall] : [],
   );
-  const connectors = new ConnectorRuntime(config, logger, http.restAgent);
+  const instrument = combineInstruments([
+    observePlanCache,
+    ...plugins.flatMap((plugin) => (plugin.instrument ? [plugin.instrument] : [])),
+  ]);
+  const connectors = new ConnectorRuntime(config, logger, http.restAgent, instrument.connectorCall);
   const prepare = (sdl: string) =>
     plugins.reduce(
       (prepared, plugin) => plugin.prepareSupergraph?.(prepared) ?? prepared,
@@ -59,8 +65,9 @@ export async function startGraphQLRuntime({
   let update: SupergraphSdlUpdateFunction | undefined;
   const gateway = new ApolloGateway({
     logger,
-    // Apollo decides by NODE_ENV; plans name subgraphs and internal operations, so the stage decides.
-    __exposeQueryPlanExperimental: config.exposeQueryPlans,
+    // Apollo decides by NODE_ENV; plans name subgraphs and internal operations, so the stage decides:
+    // the query-plan-access plugin drops the header of a request that may not see a plan.
+    __exposeQueryPlanExperimental: executorsShowPlans(config, plugins),
     supergraphSdl: {
       async initialize(options) {
         update = options.update;
@@ -92,7 +99,8 @@ export async function startGraphQLRuntime({
     if (plugin.supergraphChanged)
       gateway.onSchemaLoadOrUpdate((loaded) => plugin.supergraphChanged?.(loaded));
   }
-  if (config.execution.engine === 'gatehouse') useGatehouseExecution(gateway, config, sourcesByName, logger);
+  if (config.execution.engine === 'gatehouse')
+    useGatehouseExecution(gateway, config, sourcesByName, logger, executorsShowPlans(config, plugins), instrument);
   // Suggestions name schema members: not for clients who may not see the schema, or all of it.
   const hideSuggestions = !config.introspection || config.auth.hideUnauthorizedInIntrospection;
   const apollo = new ApolloServer<GatehouseContext>({
@@ -138,6 +146,8 @@ function useGatehouseExecution(
   config: GatehouseConfig,
   sources: ReadonlyMap<string, SubgraphSource>,
   logger: FastifyBaseLogger,
+  exposeQueryPlans: boolean,
+  instrument: ExecutionInstrument,
 ): void {
   const execution = new GatehouseExecution({
     apolloExecutor: gateway.executor,
@@ -150,8 +160,20 @@ function useGatehouseExecution(
         "could not prepare Gatehouse's executor for the supergraph; Apollo's executor serves it",
       ),
     onApolloPlan: (reason) => logger.debug({ reason }, "a query plan runs on Apollo's executor"),
-    exposeQueryPlans: config.exposeQueryPlans,
+    exposeQueryPlans,
+    instrument,
   });
   gateway.onSchemaLoadOrUpdate(execution.onSchemaLoadOrUpdate);
   gateway.executor = execution.execute;
 }
+
+/** Notes on the request's observation whether Gatehouse's executor found the plan in its cache. */
+const observePlanCache: ExecutionInstrument = {
+  plan(context) {
+    const observation = (context as Partial<GatehouseContext>).request?.observation;
+    if (observation === undefined) return undefined;
+    return (cache) => {
+      observation.planCache = cache;
+    };
+  },
+};

@@ -1,20 +1,26 @@
 import { identityEnabled, useIdentity } from '../auth/identify.js';
 import type { GatehouseConfig } from '../config/load.js';
-import { useAccessLog } from '../edge/access-log.js';
 import { useCors } from '../edge/cors.js';
 import { useCsrfPrevention } from '../edge/csrf.js';
 import { useDrain } from '../edge/drain.js';
 import { useFieldAuthorization } from '../gateway/authorization-setup.js';
-import { useOperationName, useOperationResolution, useSubgraphFailureStatus } from '../gateway/plugins.js';
+import { queryPlanAccessNeeded, useQueryPlanAccess } from '../gateway/query-plan-access.js';
+import { useOperationResolution, useSubgraphFailureStatus } from '../gateway/plugins.js';
 import { useCircuitBreaker } from '../subgraph-calls/circuit-breaker.js';
 import { claimHeaderNames, useHeaderRules } from '../subgraph-calls/header-rules.js';
 import { useUsageReporting } from '../registry/usage-plugin.js';
 import type { UsageRecord } from '../store/registry.js';
 import { useInflightDedupe } from '../subgraph-calls/inflight-dedupe.js';
 import { useRetries } from '../subgraph-calls/retries.js';
+import { useAccessLog } from '../telemetry/access-log.js';
 import { noteRefusals, useObservationStart, useRequestObservation } from '../telemetry/observe.js';
+import { useSubgraphFailureLog } from '../telemetry/subgraph-failure-log.js';
 import { localFanIn, type WorkerFanIn } from '../telemetry/fan-in.js';
-import { watchPluginHooks } from '../telemetry/plugin-hooks.js';
+import { useMetrics, type ServedSupergraphView } from '../telemetry/metrics/index.js';
+import { useDashboard } from '../telemetry/dashboard/index.js';
+import { combineWatchers, watchPluginHooks } from '../telemetry/plugin-hooks.js';
+import { startTracing } from '../telemetry/tracing/index.js';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { GatewayPlugin } from './plugin.js';
 import type { GatewayResources } from './resources.js';
 
@@ -33,6 +39,10 @@ export interface AssembleOptions {
   usageSink?: ((records: UsageRecord[]) => Promise<void>) | undefined;
   /** How numbers summed over workers are gathered; a single process answers alone. */
   fanIn?: WorkerFanIn | undefined;
+  /** Receives every span instead of the configured exporters, when tracing is on (tests). */
+  traceSpanProcessor?: SpanProcessor | undefined;
+  /** The supergraph served now (its hash and load time go into the metrics). */
+  supergraph?: (() => ServedSupergraphView) | undefined;
 }
 
 /**
@@ -53,12 +63,23 @@ export async function assemblePlugins(
   const observes = logsRequests || telemetry.metrics.enabled || telemetry.dashboard.enabled;
   const fanIn = options.fanIn ?? localFanIn();
   void fanIn;
+  const breaker = useCircuitBreaker(
+    config.transport.circuitBreaker,
+    resources,
+    config.subgraphs.map(({ name }) => name),
+  );
+  // Off unless configured: then no plugin, no hook watcher, no SDK.
+  const tracing = await startTracing(config, {
+    logger: resources.logger,
+    spanProcessor: options.traceSpanProcessor,
+  });
   const plugins: (GatewayPlugin | undefined | false)[] = [
     observes && useObservationStart(),
     // edge
     useDrain(() => server.draining()),
     config.cors !== undefined && useCors(config.cors),
     useCsrfPrevention(),
+    queryPlanAccessNeeded(config) && useQueryPlanAccess(config),
     // identity
     (identityEnabled(config.auth) || claimHeaders.length > 0) &&
       (await useIdentity(config.auth, resources, claimHeaders)),
@@ -75,18 +96,31 @@ export async function assemblePlugins(
     // all its waiters (not once per waiter, multiplying the load on a failing subgraph), and the
     // breaker counts the calls actually made. Hooks after it run once per shared call, with the
     // call and context of the request that sent it (whose retry budget pays for its retries).
-    config.transport.dedupeInflight && useInflightDedupe(),
+    config.transport.dedupeInflight && useInflightDedupe({ onShared: tracing?.sharedCall }),
+    // A failed call is logged once however many waited for it, and once after its retries.
+    resources.logger.isLevelEnabled('warn') && useSubgraphFailureLog(),
     // Retries wrap the breaker, which sees every try and fails fast without a retry.
     useRetries(config.transport.retries),
-    useCircuitBreaker(
-      config.transport.circuitBreaker,
-      resources,
-      config.subgraphs.map(({ name }) => name),
-    ),
+    breaker,
     useSubgraphFailureStatus(),
     // telemetry
     observes && useRequestObservation(),
-    logsRequests && useOperationName(),
+    telemetry.metrics.enabled &&
+      useMetrics(telemetry.metrics, {
+        fanIn,
+        host: config.server.host,
+        breakers: breaker && (() => breaker.states()),
+        supergraph: options.supergraph,
+        onScrapeError: (error) =>
+          resources.logger.warn({ err: error }, 'metrics: a scrape could not be answered'),
+      }),
+    telemetry.dashboard.enabled &&
+      useDashboard({
+        fanIn,
+        tokens: config.registry.tokens,
+        tokenRequired: config.production,
+        breakers: breaker && (() => breaker.states()),
+      }),
     options.usageSink !== undefined &&
       useUsageReporting({
         stage: reportedStage(config),
@@ -95,10 +129,17 @@ export async function assemblePlugins(
         send: options.usageSink,
         logger: resources.logger,
       }),
-    logsRequests && useAccessLog(),
+    logsRequests &&
+      useAccessLog({
+        subject: config.logging.subject,
+        details: resources.logger.isLevelEnabled('debug'),
+      }),
+    // Last: its subgraph-call hook is the innermost, and it ends the request's span after every other.
+    tracing?.plugin,
   ];
   const list = plugins.filter((plugin): plugin is GatewayPlugin => plugin !== undefined && plugin !== false);
-  return observes ? list.map((plugin) => watchPluginHooks(plugin, noteRefusals)) : list;
+  const watch = combineWatchers(observes && noteRefusals, tracing?.watchHook);
+  return watch ? list.map((plugin) => watchPluginHooks(plugin, watch)) : list;
 }
 
 /** The registry stage operations are reported under: the one followed, else the gateway's own. */

@@ -8,6 +8,7 @@ import type {
   preParsingHookHandler,
 } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
+import type { ExecutionInstrument } from '../execution/instrument.js';
 import type { SubgraphCallHook } from '../execution/transport/subgraph-call.js';
 import type { GatehouseContext } from '../request-context.js';
 
@@ -42,6 +43,11 @@ export interface GatewayPlugin {
   readonly operation?: ApolloServerPlugin<GatehouseContext>;
   /** Wraps every subgraph call, from both executors and from REST connectors. */
   readonly subgraphCall?: SubgraphCallHook;
+  /**
+   * Watches what no other hook sees (telemetry): planning and running in Gatehouse's executor, and
+   * each HTTP call of a REST connector.
+   */
+  readonly instrument?: ExecutionInstrument;
   /**
    * Rewrites a supergraph's SDL before the gateway loads it (for example to take out features the
    * stock loader refuses but this plugin enforces). Runs in list order on every supergraph.

@@ -8,8 +8,10 @@ import Fastify, {
 } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import { sendError } from '../edge/reply.js';
+import { echoRequestId, requestIdOf } from '../telemetry/request-id.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import type { Registry } from '../registry/types.js';
+import { registerAdminPage } from './admin-page.js';
 import { assertNever, type ServerState } from './lifecycle.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { defaultUiDir, registerSandbox } from './sandbox.js';
@@ -37,7 +39,10 @@ export async function buildApp({
   const app = Fastify({
     loggerInstance: logger,
     // The access-log plugin writes one line per request, with the GraphQL operation in it.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestIdOf,
+    // Only addresses of the configured proxies may say, in X-Forwarded-For, who the client is.
+    trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
     ...connectionLimits(config.server),
@@ -46,6 +51,7 @@ export async function buildApp({
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 'NOT_FOUND'));
+  app.addHook('onRequest', echoRequestId);
 
   // The plugins' edge hooks and routes, in list order: identity runs after the edge checks, and
   // traffic and security after identity.
@@ -94,6 +100,7 @@ export async function buildApp({
   });
 
   if (config.sandbox) await registerSandbox(app, { uiDir: uiDir ?? defaultUiDir() });
+  if (config.telemetry.dashboard.enabled) await registerAdminPage(app, { uiDir: uiDir ?? defaultUiDir() });
   if (registry) await registerRegistryRoutes(app, { registry, config, logger, ...(uiDir ? { uiDir } : {}) });
   return app;
 }

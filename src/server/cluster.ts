@@ -6,18 +6,27 @@ import { LiveSupergraph, type ServedSupergraph, type SupergraphStatus } from '..
 import { PushedSource } from '../supergraph/pushed-source.js';
 import type { FetchedSupergraph } from '../supergraph/source.js';
 import { createSupergraphSource } from '../supergraph/sources.js';
+import {
+  clusterWorkerFanIn,
+  primaryFanIn,
+  type FanInPrimaryMessage,
+  type FanInWorkerMessage,
+} from './cluster-fan-in.js';
 import { workerExecArgv } from './heap-flags.js';
+import { asPortInUse, PORT_IN_USE_EXIT_CODE } from './port-in-use.js';
 import { startGateway, type RunningGateway } from './start.js';
 
 /** Messages between the primary and its workers. */
 type PrimaryMessage =
   | { type: 'gatehouse:start'; source: string; supergraph: FetchedSupergraph; failure?: string }
   | { type: 'gatehouse:supergraph'; supergraph: FetchedSupergraph }
-  | { type: 'gatehouse:supergraph-failed'; message: string };
+  | { type: 'gatehouse:supergraph-failed'; message: string }
+  | FanInPrimaryMessage;
 type WorkerMessage =
   | { type: 'gatehouse:awaiting-supergraph' }
   | { type: 'gatehouse:listening'; url: string }
-  | { type: 'gatehouse:failed'; message: string };
+  | { type: 'gatehouse:failed'; message: string; portInUse?: true }
+  | FanInWorkerMessage;
 
 export interface ClusterOptions {
   config: GatehouseConfig;
@@ -74,6 +83,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const started = new Set<Worker>();
   let failure: string | undefined;
 
+  // Metrics (and the dashboard) summed over workers: a worker's question goes to all of them.
+  const fanIn = primaryFanIn(() => started);
+
   const broadcast = (message: PrimaryMessage) => {
     for (const worker of started) if (worker.isConnected()) worker.send(message);
   };
@@ -91,6 +103,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const fork = (): Worker => {
     const worker = cluster.fork({ GATEHOUSE_WORKER: '1' });
     worker.on('message', (message: WorkerMessage) => {
+      if (fanIn.receive(worker, message)) return;
       // The worker asks once its own config is loaded: a message sent earlier would be lost.
       if (message.type === 'gatehouse:awaiting-supergraph') {
         const served = live.served();
@@ -108,11 +121,17 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         announced = true;
         options.onListening(message.url);
       }
-      if (message.type === 'gatehouse:failed')
+      if (message.type === 'gatehouse:failed' && message.portInUse) {
+        // Every worker would meet the same taken port: stop instead of replacing them.
+        if (!stopping) options.log(message.message);
+        stopping = true;
+        giveUp(PORT_IN_USE_EXIT_CODE);
+      } else if (message.type === 'gatehouse:failed')
         options.log(`worker ${worker.process.pid} failed to start: ${message.message}`);
     });
     worker.on('exit', (code, signal) => {
       started.delete(worker);
+      fanIn.forget(worker);
       listening.delete(worker);
       if (stopping) return;
       const now = Date.now();
@@ -173,21 +192,25 @@ export function runClusterWorker(
   onStarted: (gateway: RunningGateway) => void,
 ): void {
   let source: PushedSource | undefined;
+  const fanIn = clusterWorkerFanIn((message) => process.send?.(message));
   process.on('message', (message: PrimaryMessage) => {
+    if (fanIn.receive(message)) return;
     switch (message.type) {
       case 'gatehouse:start': {
         if (source) return;
         source = new PushedSource(message.source, message.supergraph, message.failure);
         prepareProcess(message.supergraph.sdl);
-        startGateway({ config, supergraphSource: source }).then(
+        startGateway({ config, supergraphSource: source, fanIn }).then(
           (gateway) => {
             onStarted(gateway);
             process.send?.({ type: 'gatehouse:listening', url: gateway.graphqlUrl } satisfies WorkerMessage);
           },
           (error: unknown) => {
+            const portInUse = asPortInUse(error);
             process.send?.({
               type: 'gatehouse:failed',
-              message: error instanceof Error ? error.message : String(error),
+              message: portInUse?.message ?? (error instanceof Error ? error.message : String(error)),
+              ...(portInUse ? { portInUse: true } : {}),
             } satisfies WorkerMessage);
             process.exit(1);
           },

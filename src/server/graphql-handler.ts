@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatehouseContext } from '../request-context.js';
+import { runInRequestTrace } from '../telemetry/tracing/request-trace.js';
 import type { GraphQLHandler } from './lifecycle.js';
 
 /**
@@ -13,15 +14,18 @@ import type { GraphQLHandler } from './lifecycle.js';
 export function graphqlHandler(apollo: ApolloServer<GatehouseContext>): GraphQLHandler {
   apollo.assertStarted('graphqlHandler()');
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const { headers, body, status } = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        body: request.body,
-        method: request.method.toUpperCase(),
-        headers: headerMap(request.headers),
-        search: searchOf(request.url),
-      },
-      context: async () => ({ request }),
-    });
+    // Inside the request's trace (when traced), so that Apollo's spans nest under its span.
+    const { headers, body, status } = await runInRequestTrace(request, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          body: request.body,
+          method: request.method.toUpperCase(),
+          headers: headerMap(request.headers),
+          search: searchOf(request.url),
+        },
+        context: async () => ({ request }),
+      }),
+    );
     for (const [name, value] of headers) void reply.header(name, value);
     void reply.code(status ?? 200);
     if (body.kind === 'complete') return reply.send(utf8(body.string));

@@ -21,7 +21,7 @@ export const REGISTRY_PAGE_FILE = 'registry.html';
  * The page loads only its own scripts and styles and talks only to this origin: a page that holds an
  * admin token must not run or reach anything else, and must not be framed by another site.
  */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
   'content-security-policy': [
     "default-src 'self'",
     "img-src 'self' data:",

@@ -11,6 +11,7 @@ import type {
 } from 'fastify';
 import { errorBody } from '../errors.js';
 import { packageRoot } from '../package-root.js';
+import { ADMIN_PAGE_FILE } from './admin-page.js';
 import { REGISTRY_PAGE_FILE } from './registry-page.js';
 
 /** Where the sandbox page lives. `/sandbox` redirects here (its assets are relative). */
@@ -57,8 +58,9 @@ export async function registerSandbox<Logger extends FastifyBaseLogger = Fastify
     // Leave `reply.sendFile` to whoever else may register @fastify/static on this instance.
     decorateReply: false,
     cacheControl: false,
-    // The registry page shares dist/ui; it is served at /registry/ (registry-page.ts), with its own headers.
-    allowedPath: (path) => path !== `/${REGISTRY_PAGE_FILE}`,
+    // The registry page and the dashboard share dist/ui; they are served at /registry/ and /admin/
+    // (registry-page.ts, admin-page.ts), with their own headers.
+    allowedPath: (path) => path !== `/${REGISTRY_PAGE_FILE}` && path !== `/${ADMIN_PAGE_FILE}`,
     setHeaders(reply, path) {
       // Vite fingerprints everything under assets/; index.html must always be revalidated.
       const immutable = relative(uiDir, path).startsWith(`assets${sep}`);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import type { GatehouseConfig } from '../config/load.js';
 import { startGraphQLRuntime, type GraphQLRuntime } from '../gateway/graphql-runtime.js';
 import type { Registry } from '../registry/types.js';
@@ -20,6 +20,8 @@ export interface StartGatewayOptions {
   config: GatehouseConfig;
   /** Log here instead of standard output. */
   logger?: Logger;
+  /** Write the gateway's own log lines (ISO times, redaction) here instead of standard output. */
+  logStream?: DestinationStream;
   /** Serve this supergraph instead of loading the configured one. */
   supergraphSdl?: string;
   /** Follow this source instead of the configured one (a cluster worker follows its primary). */
@@ -28,6 +30,10 @@ export interface StartGatewayOptions {
   registry?: Registry;
   /** Where usage reports go; by default, the registry the gateway follows (none for other sources). */
   usageSink?: AssembleOptions['usageSink'];
+  /** How numbers summed over workers are gathered (a cluster worker asks its primary); by default this process alone. */
+  fanIn?: AssembleOptions['fanIn'];
+  /** Receives every span instead of the configured exporters, when tracing is on (tests). */
+  traceSpanProcessor?: AssembleOptions['traceSpanProcessor'];
   uiDir?: string;
 }
 
@@ -55,7 +61,7 @@ export interface RunningGateway {
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
-  const owned = options.logger === undefined ? createLogger(config) : undefined;
+  const owned = options.logger === undefined ? createLogger(config, options.logStream) : undefined;
   const logger = options.logger ?? (owned?.logger as Logger);
   let state: ServerState = { phase: 'starting' };
   const draining = () => state.phase === 'draining' || state.phase === 'stopped';
@@ -91,7 +97,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (usage) closeAfterPlugins.push(() => usage.close());
     const usageSink = options.usageSink ?? usage?.sink;
     plugins = [
-      ...(await assemblePlugins(config, resources, { draining }, { usageSink })),
+      ...(await assemblePlugins(
+        config,
+        resources,
+        { draining },
+        {
+          usageSink,
+          fanIn: options.fanIn,
+          supergraph: () => supergraph.status(),
+          traceSpanProcessor: options.traceSpanProcessor,
+        },
+      )),
       useSupergraphStatus(() => supergraph.status()),
     ];
     app = await buildApp({

@@ -16,12 +16,18 @@ interface Guard {
   readonly trialFailed: (error: unknown) => never;
 }
 
+/** The circuit-breaker plugin, which also tells metrics where each breaker is. */
+export interface CircuitBreakerPlugin extends GatewayPlugin {
+  /** Each breaker's state now (an open one whose reset time has come reads half-open), read at scrape time. */
+  states(): Iterable<readonly [subgraph: string, state: BreakerReport['state']]>;
+}
+
 /**
  * A circuit breaker per subgraph: after `failureThreshold` consecutive failed calls (the connection
  * failed, it timed out, or the subgraph answered 5xx without a GraphQL body; GraphQL errors in an
  * answer are answers), the subgraph's calls fail at once with `SUBGRAPH_UNAVAILABLE` for
  * `resetTimeoutMs`, and the rest of each response is still served; then one trial call goes
- * through, and its outcome closes the breaker or opens it again. Each transition is logged, and
+ * through, and its outcome closes the breaker or opens it again. Each transition is a `warn` line, and
  * `/ready` shows every breaker's state. The breakers belong to this plugin, made once per gateway.
  * Not in the plugin list unless some subgraph has a breaker enabled.
  */
@@ -32,7 +38,7 @@ export function useCircuitBreaker(
   /** The subgraphs known from the config, whose breakers `/ready` shows before their first call. */
   subgraphNames: readonly string[] = [],
   clock: () => number = () => performance.now(),
-): GatewayPlugin | undefined {
+): CircuitBreakerPlugin | undefined {
   const policyOf = (subgraph: string): BreakerPolicy => {
     const override = Object.hasOwn(config.subgraphs, subgraph) ? config.subgraphs[subgraph] : undefined;
     return override === undefined ? config.all : withOverrides(config.all, override);
@@ -47,19 +53,19 @@ export function useCircuitBreaker(
     switch (to.phase) {
       case 'open':
         logger.warn(
-          { subgraph, from: from.phase, resetTimeoutMs: policyOf(subgraph).resetTimeoutMs },
+          { subgraph, from: from.phase, to: to.phase, resetTimeoutMs: policyOf(subgraph).resetTimeoutMs },
           `circuit breaker of subgraph "${subgraph}" opened: its calls fail at once for a while`,
         );
         return;
       case 'half-open':
-        logger.info(
-          { subgraph },
+        logger.warn(
+          { subgraph, from: from.phase, to: to.phase },
           `circuit breaker of subgraph "${subgraph}" is half-open: the next call is a trial`,
         );
         return;
       case 'closed':
-        logger.info(
-          { subgraph },
+        logger.warn(
+          { subgraph, from: from.phase, to: to.phase },
           `circuit breaker of subgraph "${subgraph}" closed: its calls go through again`,
         );
         return;
@@ -103,6 +109,9 @@ export function useCircuitBreaker(
       const reports: [string, BreakerReport][] = [];
       for (const [name, guard] of guards) if (guard !== null) reports.push([name, guard.breaker.report()]);
       return { subgraphs: Object.fromEntries(reports) };
+    },
+    *states() {
+      for (const [name, guard] of guards) if (guard !== null) yield [name, guard.breaker.report().state];
     },
   };
 }

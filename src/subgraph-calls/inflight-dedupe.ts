@@ -6,6 +6,15 @@ import {
   type SubgraphResponse,
 } from '../execution/transport/subgraph-call.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
+import type { RequestObservation } from '../request-context.js';
+
+export interface InflightDedupeOptions {
+  /**
+   * A call is answered by another request's identical call in flight (tracing gives the wait a
+   * span): called when it starts waiting; what it returns is called when the answer (or failure) is in.
+   */
+  onShared?: ((call: SubgraphCall) => ((error: unknown) => void) | undefined) | undefined;
+}
 
 /** A call in flight, and the calls of other client requests that wait for its answer. */
 interface SharedCall {
@@ -36,7 +45,7 @@ interface Waiter {
  * The hooks after this one in the list run once for all the requests sharing a call, with the call
  * (and `context`) of the request that sent it: they must not depend on which client request it is.
  */
-export function useInflightDedupe(): GatewayPlugin {
+export function useInflightDedupe(options: InflightDedupeOptions = {}): GatewayPlugin {
   // Per subgraph and headers, then per body: the body, which can be long, is never copied into a key.
   const inflight = new Map<string, Map<string, SharedCall>>();
 
@@ -48,7 +57,24 @@ export function useInflightDedupe(): GatewayPlugin {
       let calls = inflight.get(partition);
       const shared = calls?.get(call.body);
       if (shared) {
-        return new Promise<SubgraphResponse>((resolve, reject) => shared.waiters.push({ resolve, reject }));
+        let waiting = new Promise<SubgraphResponse>((resolve, reject) =>
+          shared.waiters.push({ resolve, reject }),
+        );
+        const finish = options.onShared?.(call);
+        if (finish) {
+          waiting = waiting.then(
+            (response) => {
+              finish(undefined);
+              return response;
+            },
+            (error: unknown) => {
+              finish(error);
+              throw error;
+            },
+          );
+        }
+        const observation = call.context.request.observation;
+        return observation === undefined ? waiting : observeWaiter(waiting, call.subgraph, observation);
       }
       if (!calls) inflight.set(partition, (calls = new Map()));
       const own: SharedCall = { waiters: [] };
@@ -81,6 +107,32 @@ async function lead(
   settled();
   for (const waiter of shared.waiters) waiter.resolve(copyJson(response) as SubgraphResponse);
   return response;
+}
+
+/**
+ * Telemetry's record of a call answered by another request's: the hooks after this one (which
+ * record the calls made) never see it, so it is recorded here, marked as de-duplicated.
+ */
+async function observeWaiter(
+  waiting: Promise<SubgraphResponse>,
+  subgraph: string,
+  observation: RequestObservation,
+): Promise<SubgraphResponse> {
+  const started = performance.now();
+  try {
+    const response = await waiting;
+    observation.subgraphCalls.push({ subgraph, durationMs: performance.now() - started, deduplicated: true });
+    return response;
+  } catch (error) {
+    const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+    observation.subgraphCalls.push({
+      subgraph,
+      durationMs: performance.now() - started,
+      deduplicated: true,
+      errorCode: typeof code === 'string' ? code : 'SUBGRAPH_UNAVAILABLE',
+    });
+    throw error;
+  }
 }
 
 /**

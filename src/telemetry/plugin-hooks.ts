@@ -68,7 +68,14 @@ function watchEdgeHook(name: string, layer: RefusingLayer, hook: AnyHook, watch:
       finish(error);
       throw error;
     }
-    if (!isThenable(result)) return result;
+    if (!isThenable(result)) {
+      // A hook that answers the request itself (a refusal) sends the reply and never calls `done`.
+      if (!finished) {
+        if (reply.sent) finish(undefined);
+        else reply.raw.once('close', () => finish(undefined));
+      }
+      return result;
+    }
     return result.then(
       (value) => {
         finish(undefined);
@@ -92,8 +99,10 @@ function watchOperation(
   return {
     ...operation,
     async requestDidStart(requestContext) {
-      const listener: GraphQLRequestListener<GatehouseContext> | void =
-        await requestDidStart.call(operation, requestContext);
+      const listener: GraphQLRequestListener<GatehouseContext> | void = await requestDidStart.call(
+        operation,
+        requestContext,
+      );
       const didResolveOperation = listener?.didResolveOperation;
       if (!listener || didResolveOperation === undefined) return listener;
       return {
@@ -116,4 +125,17 @@ function watchOperation(
 
 function isThenable(value: unknown): value is Promise<unknown> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** The watchers as one, each told of every hook run in the given order; undefined when none is given. */
+export function combineWatchers(...watchers: (HookWatcher | undefined | false)[]): HookWatcher | undefined {
+  const given = watchers.filter((watcher): watcher is HookWatcher => typeof watcher === 'function');
+  if (given.length <= 1) return given[0];
+  return (plugin, layer, request) => {
+    const finishes = given.flatMap((watch) => watch(plugin, layer, request) ?? []);
+    if (finishes.length === 0) return undefined;
+    return (reply, error) => {
+      for (const finish of finishes) finish(reply, error);
+    };
+  };
 }

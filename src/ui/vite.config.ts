@@ -5,15 +5,19 @@ import { defineConfig } from 'vite';
 
 const uiRoot = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../../dist/ui', import.meta.url));
-/** One HTML page per UI: the sandbox (`/sandbox/`) and the registry (`/registry/`); they share assets/. */
+/**
+ * One HTML page per UI: the sandbox (`/sandbox/`), the registry (`/registry/`) and the dashboard
+ * (`/admin/`); they share assets/.
+ */
 const pages = {
   index: fileURLToPath(new URL('./index.html', import.meta.url)),
   registry: fileURLToPath(new URL('./registry.html', import.meta.url)),
+  admin: fileURLToPath(new URL('./admin.html', import.meta.url)),
 };
 
 export default defineConfig({
   root: uiRoot,
-  // Relative asset URLs: the pages are served under /sandbox/ and /registry/.
+  // Relative asset URLs: the pages are served under /sandbox/, /registry/ and /admin/.
   base: './',
   plugins: [react()],
   worker: { format: 'es' },

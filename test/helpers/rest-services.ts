@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { RunningGateway } from '../../src/server/start.js';
+import type { RunningGateway, StartGatewayOptions } from '../../src/server/start.js';
 import { startTestGateway, type TestSubgraph } from './gateway.js';
 
 /** One request as the REST service received it. */
@@ -108,6 +108,8 @@ export interface ConnectorGatewayOptions {
   connectors?: Record<string, unknown>;
   /** Merged over the rest of the config (`stage`, `auth`, …). */
   overrides?: Record<string, unknown>;
+  /** What the composition root is given besides the config (a span processor, …). */
+  gateway?: Omit<StartGatewayOptions, 'config'>;
 }
 
 /**
@@ -139,11 +141,15 @@ export async function startConnectorGateway(options: ConnectorGatewayOptions): P
         },
       ]),
     );
-    const gateway = await startTestGateway([], {
-      subgraphs,
-      connectors: { ...options.connectors, subgraphs: settings },
-      ...options.overrides,
-    });
+    const gateway = await startTestGateway(
+      [],
+      {
+        subgraphs,
+        connectors: { ...options.connectors, subgraphs: settings },
+        ...options.overrides,
+      },
+      options.gateway,
+    );
     return {
       ...gateway,
       close: async () => {

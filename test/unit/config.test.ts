@@ -39,7 +39,8 @@ describe('configuration', () => {
     expect(prod.introspection).toBe(false);
     expect(prod.sandbox).toBe(false);
     expect(prod.exposeQueryPlans).toBe(false);
-    expect(resolveConfig({}, { env: { GATEHOUSE_STAGE: 'test' } }).exposeQueryPlans).toBe(false);
+    // Query plans, like introspection and the sandbox, are on outside production stages.
+    expect(resolveConfig({}, { env: { GATEHOUSE_STAGE: 'test' } }).exposeQueryPlans).toBe(true);
     expect(Object.isFrozen(prod.server)).toBe(true);
   });
 

@@ -1,65 +1,63 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli/program.js';
-import { loadConfigFile, type GatehouseConfig } from '../../src/config/load.js';
+import type { GatehouseConfig } from '../../src/config/load.js';
+import {
+  argvOf,
+  CLI,
+  dockerfile,
+  envOf,
+  exists,
+  finalStage,
+  flagValue,
+  gatewayNames,
+  loadServiceConfig,
+  read,
+  registryNames,
+  root,
+  runs,
+  services,
+  stageArgs,
+  type Service,
+  type Services,
+} from '../helpers/compose-file.js';
 
 // Docker does not run here, so docker-compose.yml, the Dockerfile and deploy/ are checked against the code;
 // the checks that return problems are also fed broken copies, to show that they can fail.
+// The observability services (collector, Jaeger, Prometheus, Grafana): docker-compose-observability.test.ts.
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const read = (path: string) => readFileSync(join(root, path), 'utf8');
-const exists = (path: string) => existsSync(join(root, path));
-const CLI = 'dist/src/cli/main.js';
-
-/** A compose service, in the forms docker-compose.yml uses: exec-form arrays and mappings. */
-interface Service {
-  build?: unknown;
-  image?: string;
-  entrypoint?: string[];
-  command?: string[];
-  environment?: Record<string, string>;
-  depends_on?: Record<string, { condition?: string }>;
-  healthcheck?: { test?: string[] };
-  volumes?: string[];
-}
-type Services = Record<string, Service>;
-
-const services = (parse(read('docker-compose.yml')) as { services: Services }).services;
 const nginxConf = read('deploy/nginx.conf');
-const dockerfile = read('Dockerfile');
-/** The Dockerfile's last stage: the image compose runs. */
-const finalStage = dockerfile.slice(Math.max(0, dockerfile.lastIndexOf('\nFROM ')));
-const stageArgs = (op: string) =>
-  [...finalStage.matchAll(new RegExp(`^${op}\\s+(.*)$`, 'gm'))].map(([, a]) => a ?? '');
-const imageArgv = (op: 'ENTRYPOINT' | 'CMD') => JSON.parse(stageArgs(op).at(-1) ?? '[]') as string[];
 
-const envOf = (service: Service | undefined) => service?.environment ?? {};
-const flagValue = (argv: string[], flag: string) =>
-  argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined;
+/** The final stage's ENV, `ENV A=1 B=2` over continuation lines. */
+const imageEnv = () =>
+  Object.fromEntries(
+    stageArgs('ENV').flatMap((args) =>
+      [...args.matchAll(/(\w+)=(\S+)/g)].map(([, key, value]) => [key, value]),
+    ),
+  ) as Record<string, string | undefined>;
 
-/** What a container runs: compose's entrypoint/command over the image's (a new entrypoint drops CMD). */
-function argvOf(service: Service): string[] {
-  const { entrypoint, command } = service;
-  if (service.build === undefined || entrypoint !== undefined)
-    return [...(entrypoint ?? []), ...(command ?? [])];
-  return [...imageArgv('ENTRYPOINT'), ...(command ?? imageArgv('CMD'))];
+/** A server answering 200 on /health, and a port nothing listens on. */
+async function healthServer() {
+  const paths: string[] = [];
+  const server = createServer((request, response) => {
+    paths.push(request.url ?? '');
+    response.writeHead(request.url === '/health' ? 200 : 404).end('{"status":"ok"}');
+  });
+  const closed = createServer();
+  await Promise.all([server, closed].map((s) => new Promise<void>((done) => s.listen(0, '127.0.0.1', done))));
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise((done) => closed.close(done));
+  return {
+    paths,
+    port: (server.address() as AddressInfo).port,
+    closedPort,
+    [Symbol.asyncDispose]: () => new Promise<void>((done) => server.close(() => done())),
+  };
 }
-
-/** Every command line: each service's, and the image's default. */
-const runs = (s: Services): [string, string[]][] => [
-  ...Object.entries(s).map(([name, service]): [string, string[]] => [name, argvOf(service)]),
-  ['Dockerfile', [...imageArgv('ENTRYPOINT'), ...imageArgv('CMD')]],
-];
-
-const runningCommand = (s: Services, command: string) =>
-  Object.entries(s).flatMap(([name, service]) =>
-    argvOf(service).join(' ').includes(`${CLI} ${command}`) ? [name] : [],
-  );
-const gatewayNames = (s: Services) => runningCommand(s, 'serve');
-const registryNames = (s: Services) => runningCommand(s, 'registry');
 
 const configs = new Map<string, GatehouseConfig>(); // filled by beforeAll
 const registryConfigs = new Map<string, GatehouseConfig>(); // filled by beforeAll
@@ -149,7 +147,11 @@ function subgraphProblems(s: Services): string[] {
 const readByCode = new Set(
   readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts'))
-    .flatMap((file) => [...read(`src/${file}`).matchAll(/\benv\.(GATEHOUSE_\w+)/g)].map(([, name]) => name)),
+    .flatMap((file) =>
+      [...read(`src/${file}`).matchAll(/\benv\.(GATEHOUSE_\w+)|['"`](GATEHOUSE_\w+)['"`]/g)].map(
+        ([, property, literal]) => property ?? literal,
+      ),
+    ),
 );
 
 /** GATEHOUSE_* variables given to a gateway that neither its config file nor the code reads. */
@@ -174,24 +176,13 @@ function nginxProblems(s: Services, conf: string): string[] {
 }
 
 beforeAll(async () => {
-  const load = (name: string) => {
-    const argv = argvOf(services[name] ?? {});
-    // Compose substitutes ${VAR:-default} in the environment before the container sees it.
-    const env = Object.fromEntries(
-      Object.entries(envOf(services[name])).map(([key, value]) => [
-        key,
-        value.replace(/\$\{\w+:-([^}]*)\}/g, '$1'),
-      ]),
-    );
-    const path = flagValue(argv, '--config') ?? 'none';
-    return { path, config: loadConfigFile(join(root, path), { stage: flagValue(argv, '--stage'), env }) };
-  };
   for (const name of gatewayNames(services)) {
-    const { path, config } = load(name);
-    configs.set(name, await config);
-    configFiles.set(name, { path, text: read(path) });
+    const { path, text, config } = await loadServiceConfig(name);
+    configs.set(name, config);
+    configFiles.set(name, { path, text });
   }
-  for (const name of registryNames(services)) registryConfigs.set(name, await load(name).config);
+  for (const name of registryNames(services))
+    registryConfigs.set(name, (await loadServiceConfig(name)).config);
 });
 
 describe('docker-compose.yml, the Dockerfile and deploy/', () => {
@@ -301,6 +292,45 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     expect(dockerfile.match(/^FROM\s/gm)?.length).toBeGreaterThanOrEqual(2);
     expect(stageArgs('COPY').some((args) => /--from=\S+\s+\S*\/dist\b/.test(args))).toBe(true);
     expect(['root', '0', undefined]).not.toContain(stageArgs('USER').at(-1));
+  });
+
+  it('installs dependencies once: the build stage prunes the dev ones, the image copies them', () => {
+    const buildStages = dockerfile.slice(0, dockerfile.length - finalStage.length);
+    expect(buildStages).toMatch(/\bnpm prune --omit=dev\b/);
+    expect(finalStage).not.toMatch(/\bnpm (ci|install|i)\b/);
+    expect(stageArgs('COPY')).toContainEqual(expect.stringMatching(/^--from=\S+\s+\S*\/node_modules\s/));
+  });
+
+  it('listens on 0.0.0.0 and keeps the embedded stores in a data volume its user can write', () => {
+    const env = imageEnv();
+    expect(env.GATEHOUSE_HOST).toBe('0.0.0.0');
+    // The bundled config reads GATEHOUSE_SQLITE for its store; the code reads GATEHOUSE_HOST.
+    const imageConfigs = ['schema/gatehouse.yaml', 'deploy/gatehouse.compose.yaml'].map(read).join('\n');
+    for (const name of Object.keys(env).filter((key) => key.startsWith('GATEHOUSE_'))) {
+      const isRead = readByCode.has(name) || imageConfigs.includes(`\${env:${name}`);
+      expect(isRead, `the image sets ${name}, which nothing reads`).toBe(true);
+    }
+    const volumes = stageArgs('VOLUME').flatMap((args) => JSON.parse(args) as string[]);
+    expect(volumes).toEqual(['/app/data']);
+    expect(env.GATEHOUSE_SQLITE?.startsWith('/app/data/')).toBe(true);
+    expect(stageArgs('RUN').join('\n')).toMatch(/\bchown node(:node)? \/app\/data\b/);
+  });
+
+  it('checks its health with node (the slim image has no curl) on /health of GATEHOUSE_PORT', async () => {
+    const [, interval, argv] = /^(.*?)CMD\s+(\[.*\])\s*$/.exec(stageArgs('HEALTHCHECK').at(-1) ?? '') ?? [];
+    expect(interval).toMatch(/--interval=\d+s/);
+    const [node, flag, script = ''] = JSON.parse(argv ?? '[]') as string[];
+    expect([node, flag]).toEqual(['node', '-e']);
+    await using health = await healthServer();
+    const check = (port: number) =>
+      new Promise<number | null>((done) =>
+        execFile(process.execPath, ['-e', script], { env: { GATEHOUSE_PORT: String(port) } }, (error) =>
+          done(error ? (typeof error.code === 'number' ? error.code : null) : 0),
+        ),
+      );
+    expect(await check(health.port)).toBe(0);
+    expect(health.paths).toEqual(['/health']);
+    expect(await check(health.closedPort)).toBe(1);
   });
 });
 

@@ -51,17 +51,21 @@ export class SupergraphState {
   /**
    * The compiled plan for an operation, cached by the hash of its text and its name, unless its
    * estimated bytes are over the cache's limit for one plan: then it is compiled for every request.
-   * Planning errors are left for Apollo's executor to report, in its own words.
+   * Planning errors are left for Apollo's executor to report, in its own words. `onLookup` hears
+   * whether the cache had the plan, once it is there.
    */
   planFor(
     queryHash: string,
     operationName: string | undefined,
     document: DocumentNode,
     variableDefinitions: readonly VariableDefinitionNode[],
+    onLookup?: (cache: 'hit' | 'miss') => void,
   ): CompiledPlan | ApolloPlan {
     const key = operationName === undefined ? queryHash : `${queryHash}\n${operationName}`;
     let plan = this.plans.get(key);
-    if (plan === undefined) {
+    if (plan !== undefined) {
+      onLookup?.('hit');
+    } else {
       const detached = variableDefinitions.map(detachLocations);
       plan = this.compile(document, operationName, detached);
       if (plan.kind === 'apollo') this.onApolloPlan(plan.reason);
@@ -70,6 +74,7 @@ export class SupergraphState {
       const bytes =
         plan.kind === 'apollo' ? APOLLO_PLAN_BYTES + plan.reason.length : estimatePlanBytes(plan, textChars);
       this.plans.set(key, plan, key.length + bytes);
+      onLookup?.('miss');
     }
     return plan;
   }

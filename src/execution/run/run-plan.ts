@@ -90,7 +90,11 @@ class PlanRun {
     if (runs.length === 0) return;
     const outcomes = await Promise.allSettled(
       runs.map((callRun) =>
-        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(callRun.body, this.context),
+        (this.sources(callRun.call.serviceName) as RawSubgraphSource).fetchRaw(
+          callRun.body,
+          this.context,
+          callRun.stepCount,
+        ),
       ),
     );
     let retries: CallRun[] | undefined;

@@ -18,6 +18,27 @@ export interface SubgraphTransportOptions {
   maxResponseBytes: number;
 }
 
+/** What came back over HTTP for a subgraph response: its status and body size. */
+export interface SubgraphExchange {
+  readonly status: number;
+  /** Bytes of the response body as received. */
+  readonly bytes: number;
+}
+
+const EXCHANGE = Symbol('gatehouse.subgraphExchange');
+
+/**
+ * The HTTP status and body size of a response this transport parsed, for telemetry; undefined for a
+ * response that did not come over HTTP (a REST connector subgraph answers in process). It rides on
+ * the response object as a hidden property, as `withFailure` does on errors, so that no hook or
+ * executor has to pass it along.
+ */
+export function exchangeOf(response: unknown): SubgraphExchange | undefined {
+  return typeof response === 'object' && response !== null
+    ? ((response as Record<symbol, SubgraphExchange | undefined>)[EXCHANGE] ?? undefined)
+    : undefined;
+}
+
 /**
  * The transport of a GraphQL subgraph: requests over a keep-alive undici pool. Failures become
  * GraphQL errors that name the subgraph but never its URL, so the gateway can still answer with the
@@ -97,9 +118,13 @@ export class HttpSubgraphTransport implements SubgraphTransport {
   }
 
   /** @internal The parsed response, or the error for a response that is not GraphQL. */
-  toResponse(statusCode: number, text: string): GatewayGraphQLResponse | GraphQLError {
+  toResponse(statusCode: number, text: string, bytes: number): GatewayGraphQLResponse | GraphQLError {
     const parsed = parseGraphQLResponse(text);
-    if (parsed !== undefined) return parsed;
+    if (parsed !== undefined) {
+      const exchange: SubgraphExchange = { status: statusCode, bytes };
+      Object.defineProperty(parsed, EXCHANGE, { value: exchange, enumerable: false });
+      return parsed;
+    }
     if (statusCode >= 500) {
       return withFailure(
         gatehouseError('SUBGRAPH_UNAVAILABLE', `Subgraph "${this.name}" answered HTTP ${statusCode}.`, {
@@ -195,10 +220,8 @@ class RawExchange implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    const text = (
-      this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks)
-    ).toString('utf8');
-    const result = this.source.toResponse(this.statusCode, text);
+    const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    const result = this.source.toResponse(this.statusCode, body.toString('utf8'), body.length);
     if (result instanceof GraphQLError) this.reject(result);
     else this.resolve(result);
   }

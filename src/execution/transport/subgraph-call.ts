@@ -7,8 +7,11 @@ export type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>
 
 /** How Gatehouse's executor sends a call: the body as JSON text, and the client request's context. */
 export interface RawSubgraphSource {
-  /** `context` is the client request's, which the subgraph-call hooks and connectors read. */
-  fetchRaw(body: string, context?: unknown): Promise<SubgraphResponse>;
+  /**
+   * `context` is the client request's, which the subgraph-call hooks and connectors read; `fetches`
+   * is how many of the plan's fetches the body carries (more than one when merged).
+   */
+  fetchRaw(body: string, context?: unknown, fetches?: number): Promise<SubgraphResponse>;
 }
 
 /** One request from the gateway to a subgraph, as the subgraph-call hooks see it. */
@@ -29,6 +32,11 @@ export interface SubgraphCall {
    * call's answer can never serve another client request. Absent means false.
    */
   readonly readsClientRequest?: boolean;
+  /**
+   * How many fetches of the query plan this call carries: more than one when Gatehouse's executor
+   * merged them into one request. Absent means one.
+   */
+  readonly fetches?: number;
 }
 
 /**
@@ -118,7 +126,7 @@ export class SubgraphSource implements GraphQLDataSource, RawSubgraphSource {
     return this.fetchRaw(body, context) as ReturnType<GraphQLDataSource['process']>;
   }
 
-  fetchRaw(body: string, context?: unknown): Promise<SubgraphResponse> {
+  fetchRaw(body: string, context?: unknown, fetches?: number): Promise<SubgraphResponse> {
     const client = context as Partial<GatehouseContext> | undefined;
     if (client?.request === undefined) return this.transport.send({ body, headers: {}, context: undefined });
     return this.call({
@@ -128,6 +136,7 @@ export class SubgraphSource implements GraphQLDataSource, RawSubgraphSource {
       headers: {},
       context: client as GatehouseContext,
       readsClientRequest: this.readsClientRequest,
+      ...(fetches !== undefined && fetches > 1 ? { fetches } : {}),
     });
   }
 

@@ -122,7 +122,7 @@ describe('the circuit-breaker plugin', () => {
     });
   });
 
-  it('half-opens after resetTimeoutMs, closes on a good trial, and logs each transition', async () => {
+  it('half-opens after resetTimeoutMs, closes on a good trial, and logs each transition at warn', async () => {
     const breaker = setUp(enabled);
     breaker.answer({ kind: 'status', status: 503 });
     for (let i = 0; i < 3; i++) await breaker.send();
@@ -141,12 +141,12 @@ describe('the circuit-breaker plugin', () => {
         subgraph: 'reviews',
       },
       {
-        level: 30,
+        level: 40,
         msg: 'circuit breaker of subgraph "reviews" is half-open: the next call is a trial',
         subgraph: 'reviews',
       },
       {
-        level: 30,
+        level: 40,
         msg: 'circuit breaker of subgraph "reviews" closed: its calls go through again',
         subgraph: 'reviews',
       },

@@ -1,0 +1,109 @@
+import type { FastifyRequest } from 'fastify';
+import type { GatehouseConfig } from '../config/load.js';
+import type { GatewayPlugin } from '../pipeline/plugin.js';
+import { createTokenCheck, type RegistryToken } from '../registry/http-auth.js';
+
+/** Asks for the query plan in `extensions.__queryPlanExperimental` (Apollo Gateway's header). */
+export const QUERY_PLAN_HEADER = 'apollo-query-plan-experimental';
+/** `gatehouse-debug: subgraph-calls` asks for the subgraphs called, in `extensions.gatehouse.subgraphs`. */
+export const DEBUG_HEADER = 'gatehouse-debug';
+export const SUBGRAPH_CALLS_DEBUG = 'subgraph-calls';
+/**
+ * An admin token (`registry.tokens`) that allows the two above where they are not open. Its own
+ * header, as `authorization` belongs to the client's identity (JWT, API key).
+ */
+export const ADMIN_TOKEN_HEADER = 'gatehouse-admin-token';
+
+/** One subgraph call as the response extension shows it. */
+export interface SubgraphCallDebug {
+  subgraph: string;
+  durationMs: number;
+  status?: number;
+  errorCode?: string;
+  deduplicated?: boolean;
+}
+
+const PLUGIN_NAME = 'query-plan-access';
+
+/**
+ * Whether {@link useQueryPlanAccess} belongs in the plugin list: where plans are open
+ * (`exposeQueryPlans`, never in production stages), or when there are admin tokens to allow them.
+ */
+export function queryPlanAccessNeeded(config: Pick<GatehouseConfig, 'exposeQueryPlans' | 'registry'>): boolean {
+  return config.exposeQueryPlans || config.registry.tokens.length > 0;
+}
+
+/**
+ * Whether the executors may answer the query-plan header at all: where plans are open, or where
+ * {@link useQueryPlanAccess} is installed to drop the header of each request that may not see one.
+ */
+export function executorsShowPlans(
+  config: Pick<GatehouseConfig, 'exposeQueryPlans'>,
+  plugins: readonly { readonly name: string }[],
+): boolean {
+  return config.exposeQueryPlans || plugins.some((plugin) => plugin.name === PLUGIN_NAME);
+}
+
+/**
+ * Query plans and subgraph timings name subgraphs and internal operations: they are for whoever
+ * runs the gateway. Where they are not open (`exposeQueryPlans`), a request gets them only with a
+ * valid admin token in `gatehouse-admin-token`; otherwise the headers asking for them are dropped
+ * before anything reads them, and the request runs as if they had not been sent. The admin token
+ * header is always dropped, so it never reaches a subgraph, a log or another plugin.
+ */
+export function useQueryPlanAccess(
+  config: Pick<GatehouseConfig, 'exposeQueryPlans'> & { registry: { tokens: readonly RegistryToken[] } },
+): GatewayPlugin {
+  const { exposeQueryPlans, registry } = config;
+  const checkToken = createTokenCheck(registry.tokens);
+  const showsCalls = new WeakSet<FastifyRequest>();
+
+  const allowed = (adminToken: string | string[] | undefined): boolean => {
+    if (exposeQueryPlans) return true;
+    if (typeof adminToken !== 'string' || registry.tokens.length === 0) return false;
+    return checkToken(/^bearer\s/i.test(adminToken) ? adminToken : `Bearer ${adminToken}`).ok;
+  };
+
+  return {
+    name: PLUGIN_NAME,
+    edge: {
+      onRequest(request, _reply, done) {
+        if (request.routeOptions.url !== '/graphql') return done();
+        // The raw headers are what Apollo Server is handed (graphql-handler.ts).
+        const headers = request.raw.headers;
+        const adminToken = headers[ADMIN_TOKEN_HEADER];
+        delete headers[ADMIN_TOKEN_HEADER];
+        const debug = headers[DEBUG_HEADER];
+        const wantsCalls = typeof debug === 'string' && debug.toLowerCase().includes(SUBGRAPH_CALLS_DEBUG);
+        if (headers[QUERY_PLAN_HEADER] === undefined && !wantsCalls) return done();
+        if (!allowed(adminToken)) {
+          delete headers[QUERY_PLAN_HEADER];
+          delete headers[DEBUG_HEADER];
+        } else if (wantsCalls) {
+          showsCalls.add(request);
+        }
+        done();
+      },
+    },
+    operation: {
+      async requestDidStart({ contextValue }) {
+        if (!showsCalls.has(contextValue.request)) return;
+        return {
+          async willSendResponse({ contextValue: { request }, response }) {
+            const calls = request.observation?.subgraphCalls;
+            if (calls === undefined || response.body.kind !== 'single') return;
+            const result = response.body.singleResult;
+            const subgraphs = calls.map((call): SubgraphCallDebug => ({
+              subgraph: call.subgraph,
+              durationMs: Math.round(call.durationMs * 100) / 100,
+              ...(call.status === undefined ? {} : { status: call.status }),
+              ...(call.errorCode === undefined ? {} : { errorCode: call.errorCode }),
+              ...(call.deduplicated === true ? { deduplicated: true } : {}),
+            }));
+            result.extensions = { ...result.extensions, gatehouse: { subgraphs } };
+          },
+        };
+      },
+    },
+  };
+}
