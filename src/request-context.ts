@@ -40,8 +40,6 @@ export interface RequestObservation {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The resolved GraphQL operation name, for the access log. */
-    operationName?: string | null;
     /** Set by telemetry at the start of the request when telemetry is on. */
     observation?: RequestObservation;
   }

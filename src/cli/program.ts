@@ -27,21 +27,36 @@ export function buildProgram(): Command {
   program
     .command('dev')
     .description('Start the example subgraphs and a gateway over them (stage dev); Ctrl-C stops everything.')
-    .option('-c, --config <file>', 'gateway config (default: the bundled schema/gatehouse.yaml)')
-    .option('-p, --port <port>', 'gateway port (default 4000)')
+    .option(
+      '-c, --config <file>',
+      'gateway config (default: GATEHOUSE_CONFIG, else the bundled schema/gatehouse.yaml)',
+    )
+    .option('-p, --port <port>', 'gateway port (default: GATEHOUSE_PORT, else 4000)')
     .action((flags) => runCommand(async () => (await import('./dev.js')).devCommand(flags)));
 
   program
     .command('serve')
     .description('Serve a supergraph: compose the configured subgraphs, or load a composed supergraph file.')
-    .option('-c, --config <file>', 'gateway config (default: ./gatehouse.yaml, then ./schema/gatehouse.yaml)')
-    .option('-s, --supergraph <file>', 'serve this composed supergraph instead of composing subgraphs')
-    .option('-p, --port <port>', 'port to listen on (default 4000)')
-    .option('-H, --host <host>', 'interface to listen on (default 127.0.0.1)')
-    .option('--stage <stage>', 'stage to run as: dev, test, prod, … (default: GATEHOUSE_STAGE, else dev)')
+    .option(
+      '-c, --config <file>',
+      'gateway config (default: GATEHOUSE_CONFIG, else ./gatehouse.yaml, then ./schema/gatehouse.yaml)',
+    )
+    .option(
+      '-s, --supergraph <file>',
+      'serve this composed supergraph instead of composing subgraphs (default: GATEHOUSE_SUPERGRAPH)',
+    )
+    .option('-p, --port <port>', 'port to listen on (default: GATEHOUSE_PORT, else server.port, 4000)')
+    .option(
+      '-H, --host <host>',
+      'interface to listen on (default: GATEHOUSE_HOST, else server.host, 127.0.0.1)',
+    )
+    .option(
+      '--stage <stage>',
+      "stage to run as: dev, test, prod, or one the config declares (default: GATEHOUSE_STAGE, else the file's `stage`, else dev)",
+    )
     .option(
       '-w, --workers <count>',
-      'worker processes sharing the port (default: the CPU quota of the container, else the CPU count)',
+      'worker processes sharing the port (default: GATEHOUSE_WORKERS, else server.workers, else the CPU quota of the container or the CPU count)',
     )
     .option('--watch', 'load the supergraph file again whenever it changes')
     .option('--registry <url>', 'follow the --stage stage of the registry at this URL')

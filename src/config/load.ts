@@ -88,8 +88,10 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
   }
   const layers = [isPlainObject(overlay) ? withoutStageFlags(overlay) : undefined, options.overrides];
   const merged = layers.reduce<unknown>((config, layer) => (layer ? deepMerge(config, layer) : config), base);
-  // The chosen overlay is validated as itself too (its `production` flag, or not being a mapping).
-  if (overlay !== undefined && isPlainObject(merged)) merged.stages = { [stage]: overlay };
+  // The chosen overlay is validated as itself too (its `production` flag, or not being a mapping),
+  // and so is a `stages` that is not a mapping at all.
+  if (isPlainObject(merged) && overlays !== undefined)
+    merged.stages = isPlainObject(overlays) ? (overlay === undefined ? {} : { [stage]: overlay }) : overlays;
 
   const result = configSchema.safeParse(merged);
   if (!result.success) {

@@ -29,7 +29,7 @@ export const loggingSchema = z
       .array(headerName)
       .default([])
       .describe(
-        'More request headers to redact wherever a log line carries headers. Always redacted: `authorization`, `proxy-authorization`, `cookie`, `set-cookie`, `x-api-key`, the JWT and API-key headers of `auth`, the headers sent to the authorizer, and any header whose name contains token, secret, password, session, credential or api-key.',
+        'More request headers to redact wherever a log line carries headers. Always redacted: `authorization`, `proxy-authorization`, `cookie`, `set-cookie`, `x-api-key`, the JWT and API-key headers of `auth`, the headers sent to the authorizer, and any header whose name contains auth, token, secret, passw, session, credential or api-key.',
       ),
     redactVariables: z
       .array(z.string().min(1))

@@ -67,7 +67,9 @@ export class ConnectorHttpClient {
         subgraph: label.subgraph,
       });
       let headers =
-        request.body === undefined ? request.headers : { 'content-type': 'application/json', ...request.headers };
+        request.body === undefined
+          ? request.headers
+          : { 'content-type': 'application/json', ...request.headers };
       if (watch?.headers) headers = { ...headers, ...watch.headers };
       try {
         const response = await this.agent.request({

@@ -112,7 +112,9 @@ export class GatehouseExecution {
     if (!shapeConditions || !schedule) return this.options.apolloExecutor(requestContext);
     if (instrument?.execute === undefined)
       return this.run(state, plan, schedule, variables, shapeConditions, context);
-    return instrument.execute(context, () => this.run(state, plan, schedule, variables, shapeConditions, context));
+    return instrument.execute(context, () =>
+      this.run(state, plan, schedule, variables, shapeConditions, context),
+    );
   };
 
   private async run(

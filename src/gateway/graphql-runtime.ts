@@ -100,7 +100,14 @@ export async function startGraphQLRuntime({
       gateway.onSchemaLoadOrUpdate((loaded) => plugin.supergraphChanged?.(loaded));
   }
   if (config.execution.engine === 'gatehouse')
-    useGatehouseExecution(gateway, config, sourcesByName, logger, executorsShowPlans(config, plugins), instrument);
+    useGatehouseExecution(
+      gateway,
+      config,
+      sourcesByName,
+      logger,
+      executorsShowPlans(config, plugins),
+      instrument,
+    );
   // Suggestions name schema members: not for clients who may not see the schema, or all of it.
   const hideSuggestions = !config.introspection || config.auth.hideUnauthorizedInIntrospection;
   const apollo = new ApolloServer<GatehouseContext>({

@@ -1,22 +1,6 @@
 import { errorBody, gatehouseError } from '../errors.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 
-/** Records the operation name on the HTTP request so the access log can show it. */
-export function useOperationName(): GatewayPlugin {
-  return {
-    name: 'operation-name',
-    operation: {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ contextValue, operationName }) {
-            contextValue.request.operationName = operationName ?? null;
-          },
-        };
-      },
-    },
-  };
-}
-
 /**
  * Settles which operation runs before the gateway plans it, so a bad operation name is the
  * client's 400 rather than an executor failure. Apollo Server itself refuses non-queries over

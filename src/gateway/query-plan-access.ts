@@ -29,7 +29,9 @@ const PLUGIN_NAME = 'query-plan-access';
  * Whether {@link useQueryPlanAccess} belongs in the plugin list: where plans are open
  * (`exposeQueryPlans`, never in production stages), or when there are admin tokens to allow them.
  */
-export function queryPlanAccessNeeded(config: Pick<GatehouseConfig, 'exposeQueryPlans' | 'registry'>): boolean {
+export function queryPlanAccessNeeded(
+  config: Pick<GatehouseConfig, 'exposeQueryPlans' | 'registry'>,
+): boolean {
   return config.exposeQueryPlans || config.registry.tokens.length > 0;
 }
 

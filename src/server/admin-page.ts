@@ -32,7 +32,10 @@ export async function registerAdminPage(app: FastifyInstance, options: { uiDir: 
           .code(503)
           .header('cache-control', 'no-store')
           .send({
-            error: { code: 'ADMIN_PAGE_NOT_BUILT', message: 'The dashboard page is not built: run npm run build' },
+            error: {
+              code: 'ADMIN_PAGE_NOT_BUILT',
+              message: 'The dashboard page is not built: run npm run build',
+            },
           }),
       );
     }

@@ -105,7 +105,9 @@ describe('the sandbox outside production stages', () => {
     const text = await openWithExample(page, graph!.gateway.url);
     // The first root field without required arguments (accounts' `me`), a few scalars, and one
     // nested object that another subgraph resolves (reviews' `User.reviews`).
-    expect(text).toMatch(/query Example \{\s+me \{\s+id\s+name\s+username\s+email\s+reviews \{\s+id\s+body\s+rating/);
+    expect(text).toMatch(
+      /query Example \{\s+me \{\s+id\s+name\s+username\s+email\s+reviews \{\s+id\s+body\s+rating/,
+    );
     const { request, body } = await run(page);
     // The plan toggle is off: nothing is asked for, and the answer is the plain result.
     expect(request.headers()['apollo-query-plan-experimental']).toBeUndefined();

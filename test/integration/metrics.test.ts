@@ -9,7 +9,7 @@ import type { RunningGateway } from '../../src/server/start.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { startFlakySubgraph, type FlakySubgraph } from '../helpers/flaky-subgraph.js';
 import { postGraphQL, startTestGateway } from '../helpers/gateway.js';
-import { scrape, series, total, type Sample } from '../helpers/prometheus.js';
+import { samplesOf, scrape, series, total, type Sample } from '../helpers/prometheus.js';
 import { startRecordingSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
 
 /*
@@ -119,10 +119,20 @@ describe('metrics at /metrics after a known set of requests', () => {
       'gatehouse_request_duration_seconds_bucket',
     );
     expect(Object.values(infBuckets).reduce((sum, count) => sum + count, 0)).toBe(8);
-    // The pair waited for the slow catalog: at least 0.3 s each.
-    expect(total(samples, 'gatehouse_request_duration_seconds_sum', { operation: 'Pair' })).toBeGreaterThan(
-      0.6,
-    );
+    // The pair waited for the slow catalog: at least 0.3 s each, so none is in the buckets up to 0.25 s.
+    const pairSum = total(samples, 'gatehouse_request_duration_seconds_sum', { operation: 'Pair' });
+    expect(pairSum).toBeGreaterThan(0.6);
+    const pairBuckets = samplesOf(samples, 'gatehouse_request_duration_seconds_bucket', {
+      operation: 'Pair',
+    });
+    expect(pairBuckets.map((sample) => sample.labels.le)).toEqual([
+      ...['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10'],
+      '+Inf',
+    ]);
+    const counts = pairBuckets.map((sample) => sample.value);
+    expect(counts.slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(counts.at(-1)).toBe(2);
+    counts.forEach((count, index) => expect(count).toBeGreaterThanOrEqual(counts[index - 1] ?? 0));
   });
 
   it('counts the subgraph fetches made, their failures and the de-duplicated ones', () => {

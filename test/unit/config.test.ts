@@ -30,7 +30,9 @@ describe('configuration', () => {
       requestTimeoutMs: 30_000,
       connectionTimeoutMs: 120_000,
       keepAliveTimeoutMs: 72_000,
+      trustedProxies: [],
     });
+    expect(dev.logging).toEqual({ level: 'info', subject: true, redactHeaders: [], redactVariables: [] });
     expect(dev.introspection).toBe(true);
     expect(dev.sandbox).toBe(true);
     expect(dev.exposeQueryPlans).toBe(true);

@@ -32,9 +32,36 @@ class Sum {
   }
 }
 
+/**
+ * One bucket's counts, with its histograms kept as they came (sparse): there are up to 720 buckets
+ * per subgraph, and each is read once, so they are added up only then, in a scratch histogram.
+ */
+class BucketSum {
+  count = 0;
+  errors = 0;
+  readonly latencies: unknown[][] = [];
+
+  add(stat: unknown): void {
+    if (!isRecord(stat)) return;
+    this.count += finite(stat['count']);
+    this.errors += finite(stat['errors']);
+    if (Array.isArray(stat['latency'])) this.latencies.push(stat['latency']);
+  }
+
+  /** The bucket's percentiles, in the order of `qs`. */
+  percentiles(scratch: Float64Array, qs: readonly number[]): Millis[] {
+    scratch.fill(0);
+    for (const latency of this.latencies) addSparse(scratch, latency);
+    return qs.map((q) => {
+      const value = latencyPercentile(scratch, q);
+      return value === undefined ? null : round(value);
+    });
+  }
+}
+
 /** A subgraph's sums over the hour and per bucket. */
 class SubgraphSum extends Sum {
-  readonly perBucket = new Map<number, Sum>();
+  readonly perBucket = new Map<number, BucketSum>();
   breakers: { closed: number; open: number; halfOpen: number } | null = null;
 }
 
@@ -49,7 +76,7 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
   const current = Math.floor(nowMs / BUCKET_MS);
   const first = current - WINDOW_BUCKETS + 1;
 
-  const requests = new Map<number, Sum>();
+  const requests = new Map<number, BucketSum>();
   const refusalsPerBucket = new Array<number>(WINDOW_BUCKETS).fill(0);
   const total = new Sum();
   const subgraphs = new Map<string, SubgraphSum>();
@@ -62,13 +89,13 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
       if (!isRecord(bucket) || !Number.isInteger(bucket.id)) continue;
       const index = bucket.id - first;
       if (index < 0 || index >= WINDOW_BUCKETS) continue;
-      getOrAdd(requests, index, () => new Sum()).add(bucket.requests);
+      getOrAdd(requests, index, () => new BucketSum()).add(bucket.requests);
       total.add(bucket.requests);
       for (const call of arrayOf(bucket.subgraphs)) {
         if (!isRecord(call) || typeof call['name'] !== 'string') continue;
         const sum = subgraphSum(call['name']);
         sum.add(call);
-        getOrAdd(sum.perBucket, index, () => new Sum()).add(call);
+        getOrAdd(sum.perBucket, index, () => new BucketSum()).add(call);
       }
       for (const refusal of arrayOf(bucket.refusals)) {
         if (!isRecord(refusal)) continue;
@@ -100,6 +127,7 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
   const p50: Millis[] = [];
   const p95: Millis[] = [];
   const p99: Millis[] = [];
+  const scratch = new Float64Array(LATENCY_BIN_COUNT);
   for (let index = 0; index < WINDOW_BUCKETS; index++) {
     const start = (first + index) * BUCKET_MS;
     time.push(start / 1000);
@@ -108,9 +136,10 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
     const sum = requests.get(index);
     requestsPerSecond.push(round((sum?.count ?? 0) / seconds));
     errorRate.push(sum === undefined || sum.count === 0 ? null : round(sum.errors / sum.count));
-    p50.push(sum?.percentile(0.5) ?? null);
-    p95.push(sum?.percentile(0.95) ?? null);
-    p99.push(sum?.percentile(0.99) ?? null);
+    const [median = null, high = null, highest = null] = sum?.percentiles(scratch, [0.5, 0.95, 0.99]) ?? [];
+    p50.push(median);
+    p95.push(high);
+    p99.push(highest);
   }
 
   const operationRows: OperationRow[] = [...operations].map(([name, sum]) => ({
@@ -139,7 +168,7 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
         const bucket = sum.perBucket.get(index);
         calls.push(bucket?.count ?? 0);
         errors.push(bucket?.errors ?? 0);
-        latency.push(bucket?.percentile(0.95) ?? null);
+        latency.push(bucket?.percentiles(scratch, [0.95])[0] ?? null);
       }
       return {
         name,

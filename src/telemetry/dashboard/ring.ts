@@ -186,7 +186,10 @@ export class DashboardRing {
   }
 
   /** The last hour as plain JSON, with the breakers' phases as this worker sees them. */
-  snapshot(nowMs: number, breakers: readonly { subgraph: string; phase: BreakerPhase }[] = []): WorkerSnapshot {
+  snapshot(
+    nowMs: number,
+    breakers: readonly { subgraph: string; phase: BreakerPhase }[] = [],
+  ): WorkerSnapshot {
     const current = Math.floor(nowMs / BUCKET_MS);
     const buckets: WorkerSnapshot['buckets'] = [];
     for (const bucket of this.seconds) {

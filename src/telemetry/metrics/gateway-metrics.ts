@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { RequestObservation } from '../../request-context.js';
 import { LabelCap } from './label-cap.js';
+import { processMetrics } from './process-metrics.js';
 import {
   CounterFamily,
   HistogramFamily,
@@ -63,8 +64,8 @@ interface SubgraphSeries {
  * or keys. What is read at scrape time (gauges) and the Node process metrics are prom-client's.
  */
 export class GatewayMetrics {
-  /** The gauges and the process metrics; the request counters and histograms are in {@link snapshot}. */
-  readonly registry = new Registry();
+  /** The gauges read at scrape time; {@link snapshot} has every metric. */
+  private readonly registry = new Registry();
   private readonly operations: LabelCap;
   private readonly clients: LabelCap;
   private readonly requests = new CounterFamily(
@@ -132,7 +133,6 @@ export class GatewayMetrics {
     }).set(1);
     if (options.breakers) this.breakerGauge(options.breakers);
     if (options.supergraph) this.supergraphGauges(options.supergraph);
-    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Records one GraphQL request, after its response. */
@@ -208,8 +208,9 @@ export class GatewayMetrics {
 
   /** Every metric of this process, as prom-client's JSON: what a worker answers for a scrape. */
   async snapshot(): Promise<MetricJson[]> {
-    const collected: MetricJson[] = await this.registry.getMetricsAsJSON();
-    return [...this.families.map((family) => family.json()), ...collected];
+    const gauges: MetricJson[] = await this.registry.getMetricsAsJSON();
+    const process: MetricJson[] = await processMetrics().getMetricsAsJSON();
+    return [...this.families.map((family) => family.json()), ...gauges, ...process];
   }
 
   /**

@@ -1,8 +1,9 @@
-import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import { AggregatorRegistry } from 'prom-client';
 import { OTHER } from './label-cap.js';
+import type { MetricJson, MetricValueJson } from './lean-metrics.js';
 
-/** One worker's metrics, as `registry.getMetricsAsJSON()` gives them (and IPC carries them). */
-export type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
+/** One worker's metrics, in prom-client's JSON (which IPC carries as it is). */
+export type WorkerMetrics = MetricJson[];
 
 /** The labels whose values clients choose, capped over all workers together. */
 const CAPPED_LABELS = ['operation', 'client'] as const;
@@ -52,7 +53,7 @@ function capLabel(workers: WorkerMetrics[], label: string, max: number): WorkerM
   }
   if (names.size <= max) return workers;
   const kept = new Set([...names].sort().slice(0, max));
-  const capped = (value: MetricValue<string>): MetricValue<string> => {
+  const capped = (value: MetricValueJson): MetricValueJson => {
     const name = value.labels[label];
     if (name === undefined || kept.has(String(name))) return value;
     return { ...value, labels: { ...value.labels, [label]: OTHER } };

@@ -33,7 +33,9 @@ export interface TimeChartProps {
  * (what the browser test checks besides the drawing).
  */
 /** Whole-number tick steps for counts. */
-const INTEGER_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000];
+const INTEGER_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000,
+];
 
 export function TimeChart({
   title,
@@ -48,7 +50,10 @@ export function TimeChart({
   const plot = useRef<uPlot | null>(null);
   const labels = series.map((line) => `${line.label}\u0000${line.color}`).join('\u0001');
 
-  const data = [time as number[], ...series.map((line) => line.values as (number | null)[])] as uPlot.AlignedData;
+  const data = [
+    time as number[],
+    ...series.map((line) => line.values as (number | null)[]),
+  ] as uPlot.AlignedData;
 
   // (Re)made when the set of series changes.
   useEffect(() => {
@@ -74,21 +79,21 @@ export function TimeChart({
       ],
       series: [
         { label: 'time' },
-        ...series.map(
-          (line): uPlot.Series => ({
-            label: line.label,
-            stroke: line.color,
-            width: 1.5,
-            spanGaps: false,
-            value: (_self, value) => (value === null || value === undefined ? '–' : format(value)),
-            points: line.dots ? { show: true, size: 5, fill: line.color, stroke: line.color } : { show: false },
-          }),
-        ),
+        ...series.map((line): uPlot.Series => ({
+          label: line.label,
+          stroke: line.color,
+          width: 1.5,
+          spanGaps: false,
+          value: (_self, value) => (value === null || value === undefined ? '–' : format(value)),
+          points: line.dots ? { show: true, size: 5, fill: line.color, stroke: line.color } : { show: false },
+        })),
       ],
     };
     const made = new uPlot(options, data, element);
     plot.current = made;
-    const resize = new ResizeObserver(() => made.setSize({ width: Math.max(200, element.clientWidth), height }));
+    const resize = new ResizeObserver(() =>
+      made.setSize({ width: Math.max(200, element.clientWidth), height }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();

@@ -78,9 +78,12 @@ function BreakerState({ breakers }: { breakers: SubgraphRow['breakers'] }) {
   if (breakers === null) return <span className="muted">none</span>;
   const workers = breakers.closed + breakers.open + breakers.halfOpen;
   const parts: string[] = [];
-  if (breakers.open > 0) parts.push(breakers.open === workers ? 'open' : `open in ${breakers.open} of ${workers}`);
+  if (breakers.open > 0)
+    parts.push(breakers.open === workers ? 'open' : `open in ${breakers.open} of ${workers}`);
   if (breakers.halfOpen > 0)
-    parts.push(breakers.halfOpen === workers ? 'half-open' : `half-open in ${breakers.halfOpen} of ${workers}`);
+    parts.push(
+      breakers.halfOpen === workers ? 'half-open' : `half-open in ${breakers.halfOpen} of ${workers}`,
+    );
   if (parts.length === 0) return <span className="breaker closed">closed</span>;
   return <span className={`breaker ${breakers.open > 0 ? 'open' : 'half-open'}`}>{parts.join(', ')}</span>;
 }

@@ -7,7 +7,12 @@ import {
   latencyPercentile,
 } from '../../../src/telemetry/dashboard/latency.js';
 import { mergeSnapshots } from '../../../src/telemetry/dashboard/merge.js';
-import { BUCKET_MS, DashboardRing, OTHER, type RequestSample } from '../../../src/telemetry/dashboard/ring.js';
+import {
+  BUCKET_MS,
+  DashboardRing,
+  OTHER,
+  type RequestSample,
+} from '../../../src/telemetry/dashboard/ring.js';
 
 /** 10:00:00 on some day, on a bucket boundary. */
 const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
@@ -76,7 +81,9 @@ describe('the dashboard ring', () => {
     ring.record(sample(20, { error: true }), T0 + 4_999);
     ring.record(sample(30), T0 + 5_000);
     const snapshot = ring.snapshot(T0 + 6_000);
-    expect(snapshot.buckets.map(({ id, requests }) => [id * BUCKET_MS - T0, requests.count, requests.errors])).toEqual([
+    expect(
+      snapshot.buckets.map(({ id, requests }) => [id * BUCKET_MS - T0, requests.count, requests.errors]),
+    ).toEqual([
       [0, 2, 1],
       [5_000, 1, 0],
     ]);
