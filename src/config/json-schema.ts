@@ -60,9 +60,7 @@ function allowEnvReferences(node: JsonSchema): JsonSchema {
         : {}),
     };
   }
-  const constrained = ['pattern', 'format', 'enum', 'const'].some(
-    (key) => key in node,
-  );
+  const constrained = ['pattern', 'format', 'enum', 'const'].some((key) => key in node);
   const typed = node.type !== undefined && node.type !== 'string';
   if (!typed && !constrained) return node;
   const { description, default: defaultValue, ...value } = node;

@@ -204,7 +204,7 @@ describe('GATEHOUSE_* environment variables', () => {
     }
   }, 90_000);
 
-  it('lose to flags, which lose nothing to the file', async () => {
+  it('lose to flags', async () => {
     const [envPort, flagPort] = [await freePort(), await freePort()];
     const cli = startCli(['serve', '--port', String(flagPort), '--workers', '1', '--stage', 'test'], {
       env: {

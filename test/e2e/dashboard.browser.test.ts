@@ -216,7 +216,7 @@ describe('the dashboard outside production stages', () => {
       expect(await chartPoints(page, chart), chart).toBeGreaterThan(0);
     }
     expect(await chartPoints(page, 'Refusals per 5 s')).toBeGreaterThan(0);
-    expect(await chartPoints(page, 'Subgraph errors per 5 s')).toBeGreaterThan(0);
+    expect(await chartPoints(page, 'Subgraph errors per minute')).toBeGreaterThan(0);
     // The lines are drawn: the requests line in its colour, the p99 dots (drawn last, on top) in theirs.
     expect(await pixelsOfColour(page, 'Requests per second', [0x1f, 0x77, 0xb4])).toBeGreaterThan(20);
     expect(await pixelsOfColour(page, 'Latency', [0xc9, 0x2a, 0x2a])).toBeGreaterThan(5);

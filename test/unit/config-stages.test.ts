@@ -65,6 +65,13 @@ describe('stages', () => {
     );
   });
 
+  it('rejects `stages` that is not a mapping of stage names', () => {
+    expect(problemsOf(() => asStage({ stages: ['prod'] }, 'dev')).join('\n')).toMatch(/^stages: /m);
+    expect(problemsOf(() => asStage({ stages: { prod: 'on' } }, 'prod')).join('\n')).toMatch(
+      /^stages\.prod: /m,
+    );
+  });
+
   it('refuses an unknown stage, naming where it came from and the known ones', () => {
     const raw = { stages: { staging: {} }, registry: { stages: ['dev', 'canary'] } };
     expect(problemsOf(() => asStage(raw, 'prdo'))).toEqual([

@@ -1,5 +1,5 @@
 import { addSparse, LATENCY_BIN_COUNT, latencyPercentile } from './latency.js';
-import { BUCKET_MS, OTHER, WINDOW_MS } from './ring.js';
+import { BUCKET_MS, MINUTE_MS, OTHER, WINDOW_MS } from './ring.js';
 import type {
   BreakerPhase,
   DashboardStats,
@@ -10,6 +10,7 @@ import type {
 } from './types.js';
 
 const WINDOW_BUCKETS = WINDOW_MS / BUCKET_MS;
+const WINDOW_MINUTES = WINDOW_MS / MINUTE_MS;
 /** Rows in each operations table. */
 const TOP_OPERATIONS = 10;
 
@@ -33,8 +34,8 @@ class Sum {
 }
 
 /**
- * One bucket's counts, with its histograms kept as they came (sparse): there are up to 720 buckets
- * per subgraph, and each is read once, so they are added up only then, in a scratch histogram.
+ * One bucket's counts, with its histograms kept as they came (sparse): each is read once, so they
+ * are added up only then, in a scratch histogram.
  */
 class BucketSum {
   count = 0;
@@ -59,15 +60,16 @@ class BucketSum {
   }
 }
 
-/** A subgraph's sums over the hour and per bucket. */
+/** A subgraph's sums over the hour and per minute. */
 class SubgraphSum extends Sum {
-  readonly perBucket = new Map<number, BucketSum>();
+  readonly perMinute = new Map<number, BucketSum>();
   breakers: { closed: number; open: number; halfOpen: number } | null = null;
 }
 
 /**
  * Merges every worker's snapshot (as `fanIn.gather('dashboard')` returns them) into what the
- * dashboard draws: the hour in buckets ending with the current one, per-subgraph series, and the
+ * dashboard draws: the hour in buckets ending with the current one, per-subgraph series by the
+ * minute, and the
  * operations ranked by count and by p95. Histograms are added bin by bin, so every percentile is
  * that of all the workers' requests together. Answers that are not snapshots are left out.
  */
@@ -75,6 +77,7 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
   const snapshots = answers.filter(isWorkerSnapshot);
   const current = Math.floor(nowMs / BUCKET_MS);
   const first = current - WINDOW_BUCKETS + 1;
+  const firstMinute = Math.floor(nowMs / MINUTE_MS) - WINDOW_MINUTES + 1;
 
   const requests = new Map<number, BucketSum>();
   const refusalsPerBucket = new Array<number>(WINDOW_BUCKETS).fill(0);
@@ -91,12 +94,6 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
       if (index < 0 || index >= WINDOW_BUCKETS) continue;
       getOrAdd(requests, index, () => new BucketSum()).add(bucket.requests);
       total.add(bucket.requests);
-      for (const call of arrayOf(bucket.subgraphs)) {
-        if (!isRecord(call) || typeof call['name'] !== 'string') continue;
-        const sum = subgraphSum(call['name']);
-        sum.add(call);
-        getOrAdd(sum.perBucket, index, () => new BucketSum()).add(call);
-      }
       for (const refusal of arrayOf(bucket.refusals)) {
         if (!isRecord(refusal)) continue;
         const { plugin, code } = refusal;
@@ -104,6 +101,17 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
         if (typeof plugin !== 'string' || typeof code !== 'string') continue;
         refusalsPerBucket[index] = (refusalsPerBucket[index] ?? 0) + count;
         getOrAdd(refusals, `${plugin}\u0000${code}`, () => ({ plugin, code, count: 0 })).count += count;
+      }
+    }
+    for (const minute of snapshot.minutes) {
+      if (!isRecord(minute) || !Number.isInteger(minute.id)) continue;
+      const index = minute.id - firstMinute;
+      if (index < 0 || index >= WINDOW_MINUTES) continue;
+      for (const call of arrayOf(minute.subgraphs)) {
+        if (!isRecord(call) || typeof call['name'] !== 'string') continue;
+        const sum = subgraphSum(call['name']);
+        sum.add(call);
+        getOrAdd(sum.perMinute, index, () => new BucketSum()).add(call);
       }
     }
     for (const operation of arrayOf(snapshot.operations)) {
@@ -164,8 +172,8 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
       const calls: number[] = [];
       const errors: number[] = [];
       const latency: Millis[] = [];
-      for (let index = 0; index < WINDOW_BUCKETS; index++) {
-        const bucket = sum.perBucket.get(index);
+      for (let index = 0; index < WINDOW_MINUTES; index++) {
+        const bucket = sum.perMinute.get(index);
         calls.push(bucket?.count ?? 0);
         errors.push(bucket?.errors ?? 0);
         latency.push(bucket?.percentiles(scratch, [0.95])[0] ?? null);
@@ -197,7 +205,19 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
       p95: total.percentile(0.95),
       p99: total.percentile(0.99),
     },
-    series: { time, requestsPerSecond, errorRate, p50, p95, p99, refusals: refusalsPerBucket },
+    series: {
+      time,
+      requestsPerSecond,
+      errorRate,
+      p50,
+      p95,
+      p99,
+      refusals: refusalsPerBucket,
+      minuteTime: Array.from(
+        { length: WINDOW_MINUTES },
+        (_, index) => ((firstMinute + index) * MINUTE_MS) / 1000,
+      ),
+    },
     operations: { byCount, byP95 },
     subgraphs: subgraphRows,
     refusals: { total: byReason.reduce((sum, reason) => sum + reason.count, 0), byReason },
@@ -208,9 +228,11 @@ export function mergeSnapshots(answers: readonly unknown[], nowMs: number): Dash
 function isWorkerSnapshot(value: unknown): value is WorkerSnapshot {
   return (
     isRecord(value) &&
-    value['version'] === 1 &&
+    value['version'] === 2 &&
     value['bucketMs'] === BUCKET_MS &&
+    value['minuteMs'] === MINUTE_MS &&
     Array.isArray(value['buckets']) &&
+    Array.isArray(value['minutes']) &&
     Array.isArray(value['operations']) &&
     Array.isArray(value['breakers'])
   );

@@ -1,18 +1,22 @@
 import { addDense, emptyHistogram, latencyBin, toSparse } from './latency.js';
 import type { BreakerPhase, SparseStat, WorkerSnapshot } from './types.js';
 
-/** The dashboard's resolution: one bucket per 5 seconds, 720 of them for the hour. */
+/** The dashboard's resolution for the requests: one bucket per 5 seconds, 720 of them for the hour. */
 export const BUCKET_MS = 5_000;
 export const WINDOW_MS = 3_600_000;
 const WINDOW_BUCKETS = WINDOW_MS / BUCKET_MS;
-/** Operations are ranked over the hour, so they are kept per minute: 60 tables rather than 720. */
-const MINUTE_MS = 60_000;
+/**
+ * Subgraphs and operations are kept per minute: 60 tables rather than 720. A graph of 30
+ * subgraphs, all called every few seconds, would otherwise keep (and send on every poll) 21,600
+ * histograms; a subgraph's latency over an hour reads as well by the minute.
+ */
+export const MINUTE_MS = 60_000;
 const WINDOW_MINUTES = WINDOW_MS / MINUTE_MS;
 
 /** What bounds the memory of one worker's ring, whatever clients send. */
 export interface DashboardLimits {
-  /** Subgraphs kept by name in each bucket; more count as `other` (the supergraph bounds them anyway). */
-  subgraphsPerBucket: number;
+  /** Subgraphs kept by name in each minute; more count as `other` (the supergraph bounds them anyway). */
+  subgraphsPerMinute: number;
   /** Refusal reasons (plugin and code) kept in each bucket; more count as `other`. */
   refusalsPerBucket: number;
   /** Operations kept by name in each minute: the busiest ones; the rest are merged into `other`. */
@@ -24,7 +28,7 @@ export interface DashboardLimits {
 }
 
 export const DEFAULT_DASHBOARD_LIMITS: DashboardLimits = {
-  subgraphsPerBucket: 32,
+  subgraphsPerMinute: 64,
   refusalsPerBucket: 32,
   operationsPerMinute: 50,
   operationsPerSnapshot: 100,
@@ -123,16 +127,13 @@ class StatTable {
 
 class SecondsBucket {
   readonly requests = new Stat();
-  readonly subgraphs: StatTable;
   /** Refusals by `plugin NUL code`. */
   readonly refusals = new Map<string, { plugin: string; code: string; count: number }>();
 
   constructor(
     readonly id: number,
     private readonly limits: DashboardLimits,
-  ) {
-    this.subgraphs = new StatTable(limits.subgraphsPerBucket, false);
-  }
+  ) {}
 
   refused(plugin: string, code: string): void {
     let key = `${plugin}\u0000${code}`;
@@ -149,12 +150,14 @@ class SecondsBucket {
 
 class MinuteBucket {
   readonly operations: StatTable;
+  readonly subgraphs: StatTable;
 
   constructor(
     readonly id: number,
     limits: DashboardLimits,
   ) {
     this.operations = new StatTable(limits.operationsPerMinute, true);
+    this.subgraphs = new StatTable(limits.subgraphsPerMinute, false);
   }
 }
 
@@ -173,16 +176,16 @@ export class DashboardRing {
   record(sample: RequestSample, nowMs: number): void {
     const bucket = this.secondsBucket(Math.floor(nowMs / BUCKET_MS));
     bucket.requests.add(sample.durationMs, sample.error);
+    if (sample.refusal !== undefined) bucket.refused(sample.refusal.plugin, sample.refusal.code);
+    const minute = this.minuteBucket(Math.floor(nowMs / MINUTE_MS));
+    minute.operations
+      .get(sample.operation.slice(0, this.limits.maxNameLength))
+      .add(sample.durationMs, sample.error);
     for (const call of sample.subgraphCalls) {
       // A shared answer is not a call to the subgraph: its caller's record counts it.
       if (call.deduplicated === true) continue;
-      bucket.subgraphs.get(call.subgraph).add(call.durationMs, call.errorCode !== undefined);
+      minute.subgraphs.get(call.subgraph).add(call.durationMs, call.errorCode !== undefined);
     }
-    if (sample.refusal !== undefined) bucket.refused(sample.refusal.plugin, sample.refusal.code);
-    const name = sample.operation.slice(0, this.limits.maxNameLength);
-    this.minuteBucket(Math.floor(nowMs / MINUTE_MS))
-      .operations.get(name)
-      .add(sample.durationMs, sample.error);
   }
 
   /** The last hour as plain JSON, with the breakers' phases as this worker sees them. */
@@ -197,23 +200,39 @@ export class DashboardRing {
       buckets.push({
         id: bucket.id,
         requests: bucket.requests.sparse(),
-        subgraphs: [...bucket.subgraphs.stats].map(([name, stat]) => ({ name, ...stat.sparse() })),
         refusals: [...bucket.refusals.values()].map((entry) => ({ ...entry })),
       });
     }
     buckets.sort((a, b) => a.id - b.id);
 
     const currentMinute = Math.floor(nowMs / MINUTE_MS);
+    const minutes: WorkerSnapshot['minutes'] = [];
     // Every minute's names first (at most 60 × operationsPerMinute), then the busiest of the hour.
     const hour = new StatTable(Number.POSITIVE_INFINITY, false);
     for (const minute of this.minutes) {
       if (minute === undefined || minute.id > currentMinute || minute.id <= currentMinute - WINDOW_MINUTES)
         continue;
       for (const [name, stat] of minute.operations.stats) hour.get(name).merge(stat);
+      if (minute.subgraphs.stats.size > 0) {
+        minutes.push({
+          id: minute.id,
+          subgraphs: [...minute.subgraphs.stats].map(([name, stat]) => ({ name, ...stat.sparse() })),
+        });
+      }
     }
+    minutes.sort((a, b) => a.id - b.id);
     hour.keepBusiest(this.limits.operationsPerSnapshot);
     const operations = [...hour.stats].map(([name, stat]) => ({ name, ...stat.sparse() }));
-    return { version: 1, bucketMs: BUCKET_MS, now: nowMs, buckets, operations, breakers: [...breakers] };
+    return {
+      version: 2,
+      bucketMs: BUCKET_MS,
+      minuteMs: MINUTE_MS,
+      now: nowMs,
+      buckets,
+      minutes,
+      operations,
+      breakers: [...breakers],
+    };
   }
 
   private secondsBucket(id: number): SecondsBucket {

@@ -12,17 +12,19 @@ export interface SparseStat {
 
 /** One worker's last hour, as it answers `fanIn.gather('dashboard')`. Plain JSON: it crosses IPC. */
 export interface WorkerSnapshot {
-  version: 1;
+  version: 2;
   bucketMs: number;
+  minuteMs: number;
   /** The worker's clock when it answered (epoch milliseconds). */
   now: number;
   /** The non-empty buckets of the last hour; `id` is the bucket's start divided by `bucketMs`. */
   buckets: {
     id: number;
     requests: SparseStat;
-    subgraphs: ({ name: string } & SparseStat)[];
     refusals: { plugin: string; code: string; count: number }[];
   }[];
+  /** The subgraph calls of each minute of the last hour that had any; `id` as for buckets, by `minuteMs`. */
+  minutes: { id: number; subgraphs: ({ name: string } & SparseStat)[] }[];
   /** Each operation over the last hour (the most used ones by name, the rest as `other`). */
   operations: ({ name: string } & SparseStat)[];
   /** Each subgraph breaker's phase in this worker. */
@@ -42,7 +44,7 @@ export interface OperationRow {
   p99: Millis;
 }
 
-/** One subgraph: its calls over the hour, per bucket, and its breakers. */
+/** One subgraph: its calls over the hour, per minute, and its breakers. */
 export interface SubgraphRow {
   name: string;
   calls: number;
@@ -52,6 +54,7 @@ export interface SubgraphRow {
   p99: Millis;
   /** How many workers have this subgraph's breaker in each phase; null when no breaker guards it. */
   breakers: { closed: number; open: number; halfOpen: number } | null;
+  /** One point per minute of the hour (`series.minuteTime`). */
   series: { calls: number[]; errors: number[]; p95: Millis[] };
 }
 
@@ -75,6 +78,8 @@ export interface DashboardStats {
     p99: Millis[];
     /** Requests refused by a plugin, per bucket. */
     refusals: number[];
+    /** Each minute's start in epoch seconds, oldest first: the time axis of the subgraph series. */
+    minuteTime: number[];
   };
   operations: { byCount: OperationRow[]; byP95: OperationRow[] };
   subgraphs: SubgraphRow[];

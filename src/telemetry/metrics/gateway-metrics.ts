@@ -209,8 +209,8 @@ export class GatewayMetrics {
   /** Every metric of this process, as prom-client's JSON: what a worker answers for a scrape. */
   async snapshot(): Promise<MetricJson[]> {
     const gauges: MetricJson[] = await this.registry.getMetricsAsJSON();
-    const process: MetricJson[] = await processMetrics().getMetricsAsJSON();
-    return [...this.families.map((family) => family.json()), ...gauges, ...process];
+    const node: MetricJson[] = await processMetrics().getMetricsAsJSON();
+    return [...this.families.map((family) => family.json()), ...gauges, ...node];
   }
 
   /**

@@ -27,7 +27,11 @@ export function DashboardApp() {
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let inFlight = false;
     const poll = async () => {
+      // A hidden tab asks nothing (every poll costs each worker a snapshot); it asks again when shown.
+      if (document.visibilityState === 'hidden' || inFlight) return;
+      inFlight = true;
       try {
         const answer = await fetchStats(token, controller.signal);
         switch (answer.kind) {
@@ -48,11 +52,20 @@ export function DashboardApp() {
         }
       } catch {
         if (controller.signal.aborted) return;
+      } finally {
+        inFlight = false;
       }
       if (!controller.signal.aborted) timer = setTimeout(() => void poll(), POLL_MS);
     };
+    const shown = () => {
+      if (document.visibilityState !== 'visible') return;
+      clearTimeout(timer);
+      void poll();
+    };
+    document.addEventListener('visibilitychange', shown);
     void poll();
     return () => {
+      document.removeEventListener('visibilitychange', shown);
       controller.abort();
       clearTimeout(timer);
     };
@@ -157,7 +170,7 @@ function Dashboard({ stats, problem }: { stats: DashboardStats; problem?: string
         />
         <TimeChart
           title="Subgraph latency (p95)"
-          time={series.time}
+          time={series.minuteTime}
           series={stats.subgraphs.map((subgraph, index) => ({
             label: subgraph.name,
             values: subgraph.series.p95,
@@ -167,8 +180,8 @@ function Dashboard({ stats, problem }: { stats: DashboardStats; problem?: string
           format={ms}
         />
         <TimeChart
-          title={`Subgraph errors ${perBucket}`}
-          time={series.time}
+          title="Subgraph errors per minute"
+          time={series.minuteTime}
           series={stats.subgraphs.map((subgraph, index) => ({
             label: subgraph.name,
             values: subgraph.series.errors,

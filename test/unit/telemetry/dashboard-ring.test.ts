@@ -196,7 +196,7 @@ describe('the dashboard ring', () => {
 
   it('bounds the operations it names: a flood of one-off names does not push out a busy one', () => {
     const ring = new DashboardRing({
-      subgraphsPerBucket: 4,
+      subgraphsPerMinute: 4,
       refusalsPerBucket: 4,
       operationsPerMinute: 5,
       operationsPerSnapshot: 3,
@@ -216,9 +216,9 @@ describe('the dashboard ring', () => {
     expect(snapshot.operations.find((row) => row.name === 'Busy')?.count).toBe(1_000);
   });
 
-  it('bounds subgraphs and refusals per bucket, counting the rest as other', () => {
+  it('bounds subgraphs per minute and refusals per bucket, counting the rest as other', () => {
     const ring = new DashboardRing({
-      subgraphsPerBucket: 2,
+      subgraphsPerMinute: 2,
       refusalsPerBucket: 1,
       operationsPerMinute: 5,
       operationsPerSnapshot: 5,
@@ -227,8 +227,9 @@ describe('the dashboard ring', () => {
     const calls = ['a', 'b', 'c', 'd'].map((subgraph) => ({ subgraph, durationMs: 1 }));
     ring.record(sample(1, { subgraphCalls: calls, refusal: { plugin: 'p', code: 'ONE' } }), T0);
     ring.record(sample(1, { refusal: { plugin: 'p', code: 'TWO' } }), T0);
-    const [bucket] = ring.snapshot(T0).buckets;
-    expect(bucket?.subgraphs.map((row) => [row.name, row.count])).toEqual([
+    const { buckets, minutes } = ring.snapshot(T0);
+    const [bucket] = buckets;
+    expect(minutes[0]?.subgraphs.map((row) => [row.name, row.count])).toEqual([
       ['a', 1],
       ['b', 1],
       [OTHER, 2],
@@ -242,7 +243,7 @@ describe('the dashboard ring', () => {
   it('leaves out answers that are not snapshots', () => {
     const ring = new DashboardRing();
     ring.record(sample(3), T0);
-    const stats = mergeSnapshots([null, 'x', { version: 2 }, ring.snapshot(T0)], T0);
+    const stats = mergeSnapshots([null, 'x', { version: 1 }, ring.snapshot(T0)], T0);
     expect(stats.workers).toBe(1);
     expect(stats.totals.requests).toBe(1);
   });
