@@ -46,6 +46,17 @@ const TRACED_ROUTE = '/graphql';
 export const TRACING_PLUGIN = 'tracing';
 
 /**
+ * Plugins whose hooks only watch the request (telemetry's own) and never refuse it: a span for each
+ * of their hooks would cost as much as any other and say nothing.
+ */
+const OBSERVERS: ReadonlySet<string> = new Set([
+  TRACING_PLUGIN,
+  'observe-request',
+  'observe-operation',
+  'usage-reporting',
+]);
+
+/**
  * The spans of a request up to its execution: the HTTP server span (from the first edge hook to the
  * response), one per hook of the plugins that can refuse, GraphQL parse and validate, and Gatehouse's
  * plan and execute.
@@ -106,8 +117,8 @@ export function requestSpans(kit: TraceKit) {
   }
 
   const watchHook: HookWatcher = (plugin, layer, request) => {
-    if (plugin === TRACING_PLUGIN) return undefined;
     open(request);
+    if (OBSERVERS.has(plugin)) return undefined;
     const traced = recordedTrace(request);
     if (traced === undefined) return undefined;
     const span = tracer.startSpan(
