@@ -62,7 +62,6 @@ export async function assemblePlugins(
   // The access log, metrics and the dashboard all read one observation of each request.
   const observes = logsRequests || telemetry.metrics.enabled || telemetry.dashboard.enabled;
   const fanIn = options.fanIn ?? localFanIn();
-  void fanIn;
   const breaker = useCircuitBreaker(
     config.transport.circuitBreaker,
     resources,

@@ -33,13 +33,18 @@ const usageSink = async () => {};
 describe('the plugin list', () => {
   it('for an empty config: only what is always on, edge to telemetry', async () => {
     expect(await pluginNames({})).toEqual([
+      'observe-request',
       'drain',
       'csrf-prevention',
+      'query-plan-access',
       'operation-resolution',
       'authorization',
       'inflight-dedupe',
+      'subgraph-failure-log',
       'subgraph-failure-status',
-      'operation-name',
+      'observe-operation',
+      'metrics',
+      'dashboard',
       'access-log',
     ]);
   });
@@ -55,7 +60,7 @@ describe('the plugin list', () => {
   it('reports usage, last before the access log, only when given where to send it', async () => {
     expect(await pluginNames({})).not.toContain('usage-reporting');
     expect((await pluginNames({}, 'info', { usageSink })).slice(-3)).toEqual([
-      'operation-name',
+      'dashboard',
       'usage-reporting',
       'access-log',
     ]);
@@ -84,20 +89,34 @@ describe('the plugin list', () => {
         { usageSink },
       ),
     ).toEqual([
+      'observe-request',
       'drain',
       'cors',
       'csrf-prevention',
+      'query-plan-access',
       'identity',
       'operation-resolution',
       'authorization',
       'header-rules',
       'inflight-dedupe',
+      'subgraph-failure-log',
       'retries',
       'circuit-breaker',
       'subgraph-failure-status',
-      'operation-name',
+      'observe-operation',
+      'metrics',
+      'dashboard',
       'usage-reporting',
       'access-log',
     ]);
+  });
+
+  it('with telemetry off and only warnings logged, nothing observes requests', async () => {
+    const names = await pluginNames(
+      { telemetry: { metrics: { enabled: false }, dashboard: { enabled: false } } },
+      'warn',
+    );
+    for (const name of ['observe-request', 'observe-operation', 'metrics', 'dashboard', 'access-log'])
+      expect(names).not.toContain(name);
   });
 });
