@@ -2,17 +2,12 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
 import fastifyStatic from '@fastify/static';
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import { errorBody } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 import { ADMIN_PAGE_FILE } from './admin-page.js';
 import { REGISTRY_PAGE_FILE } from './registry-page.js';
+import type { FastifyWithLogger } from './ui-page.js';
 
 /** Where the sandbox page lives. `/sandbox` redirects here (its assets are relative). */
 export const SANDBOX_PATH = '/sandbox/';
@@ -32,8 +27,7 @@ export function defaultUiDir(): string {
  * If the UI has not been built, `/sandbox` answers 503 with a GraphQL-shaped error instead.
  */
 export async function registerSandbox<Logger extends FastifyBaseLogger = FastifyBaseLogger>(
-  // Generic over the logger so that an app built with a pino `loggerInstance` fits too.
-  app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>,
+  app: FastifyWithLogger<Logger>,
   options: SandboxOptions,
 ): Promise<void> {
   const uiDir = resolve(options.uiDir);

@@ -8,6 +8,7 @@ import { ApiKeys } from '../../src/auth/api-keys.js';
 import type { RunningGateway } from '../../src/server/start.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { startFlakySubgraph, type FlakySubgraph } from '../helpers/flaky-subgraph.js';
+import { freePort } from '../helpers/free-port.js';
 import { postGraphQL, startTestGateway } from '../helpers/gateway.js';
 import { samplesOf, scrape, series, total, type Sample } from '../helpers/prometheus.js';
 import { startRecordingSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
@@ -36,16 +37,6 @@ async function startStock(): Promise<FlakySubgraph> {
     sdl: `${FEDERATION} type Query { stock: Int! }`,
     resolvers: { Query: { stock: () => 7 } },
   });
-}
-
-/** A loopback port nothing listens on (for a moment). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 describe('metrics at /metrics after a known set of requests', () => {

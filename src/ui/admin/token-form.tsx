@@ -1,7 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
-
-/** Longer than any admin token we expect; keeps a pasted file out of a request header. */
-const MAX_TOKEN_LENGTH = 4096;
+import { TokenForm as SharedTokenForm } from '../shared/token-form.js';
 
 /** Asks for an admin token when the dashboard API answers 401 (production stages). */
 export function TokenForm({
@@ -15,15 +12,15 @@ export function TokenForm({
   refused: boolean;
   onSubmit: (token: string) => void;
 }) {
-  const [value, setValue] = useState('');
-  const inputId = useId();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const token = value.trim();
-    if (token !== '') onSubmit(token);
-  };
   return (
-    <form className="token-form" onSubmit={submit} aria-label="Admin token">
+    <SharedTokenForm
+      className="token-form"
+      rowClassName="token-row"
+      ariaLabel="Admin token"
+      label="Admin token"
+      submitLabel="Use token"
+      onSubmit={onSubmit}
+    >
       <h2>An admin token is needed</h2>
       <p>
         In production stages the dashboard shows its figures only with an admin token (one of{' '}
@@ -33,21 +30,6 @@ export function TokenForm({
       <p className={refused ? 'error' : 'muted'} role={refused ? 'alert' : undefined}>
         {message}
       </p>
-      <label htmlFor={inputId}>Admin token</label>
-      <div className="token-row">
-        <input
-          id={inputId}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={MAX_TOKEN_LENGTH}
-          value={value}
-          onChange={(event) => setValue(event.target.value)}
-        />
-        <button type="submit" disabled={value.trim() === ''}>
-          Use token
-        </button>
-      </div>
-    </form>
+    </SharedTokenForm>
   );
 }

@@ -1,3 +1,4 @@
+import '../shared/page.css';
 import './registry.css';
 
 import { StrictMode } from 'react';

@@ -1,5 +1,7 @@
 import type { GraphiQLPlugin } from '@graphiql/react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId } from 'react';
+
+import { TokenForm } from '../shared/token-form.js';
 
 import { useInspect, type InspectedRun, type InspectStore } from './inspect-store.js';
 
@@ -119,12 +121,7 @@ function LastRun({ run }: { run: InspectedRun }) {
   );
 }
 
-/** Longer than any admin token we expect; keeps a pasted file out of a request header. */
-const MAX_TOKEN_LENGTH = 4096;
-
 function AdminToken({ store, token }: { store: InspectStore; token: string | undefined }) {
-  const [value, setValue] = useState('');
-  const inputId = useId();
   if (token !== undefined) {
     return (
       <p className="gatehouse-muted">
@@ -135,29 +132,14 @@ function AdminToken({ store, token }: { store: InspectStore; token: string | und
       </p>
     );
   }
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (value.trim() !== '') store.setAdminToken(value.trim());
-    setValue('');
-  };
   return (
-    <form className="gatehouse-token" onSubmit={submit}>
-      <label htmlFor={inputId}>Admin token (production stages)</label>
-      <div>
-        <input
-          id={inputId}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          maxLength={MAX_TOKEN_LENGTH}
-          value={value}
-          onChange={(event) => setValue(event.target.value)}
-        />
-        <button type="submit" disabled={value.trim() === ''}>
-          Use
-        </button>
-      </div>
-    </form>
+    <TokenForm
+      className="gatehouse-token"
+      label="Admin token (production stages)"
+      submitLabel="Use"
+      clearOnSubmit
+      onSubmit={(value) => store.setAdminToken(value)}
+    />
   );
 }
 
