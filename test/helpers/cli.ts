@@ -45,7 +45,7 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = 
   return {
     child,
     output,
-    async waitFor(pattern, timeoutMs = 20_000) {
+    async waitFor(pattern, timeoutMs = 45_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         const match = output().stdout.match(pattern);
