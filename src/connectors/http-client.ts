@@ -4,6 +4,7 @@ import { gatehouseError } from '../errors.js';
 import { describeNetworkError } from '../network-error.js';
 import { ResponseTooLarge, readUndiciBody } from '../read-limited.js';
 import type { ExecutionInstrument } from '../execution/instrument.js';
+import type { GatehouseContext } from '../request-context.js';
 import type { HttpMethod } from './directive-args.js';
 
 export interface ConnectorRequest {
@@ -29,6 +30,8 @@ export interface RequestLabel {
   maxResponseBytes: number;
   /** Add the URL and the start of the body to errors (stage dev with `connectors.debug`). */
   debug: boolean;
+  /** The client request it is made for (telemetry). */
+  client?: GatehouseContext | undefined;
 }
 
 const DEBUG_BODY_CHARS = 2048;
@@ -65,6 +68,7 @@ export class ConnectorHttpClient {
         url,
         connector: label.connector,
         subgraph: label.subgraph,
+        client: label.client,
       });
       let headers =
         request.body === undefined

@@ -266,6 +266,7 @@ export class ConnectorSubgraph {
       timeoutMs: connector.timeoutMs,
       maxResponseBytes: connector.maxResponseBytes,
       debug: this.options.debug,
+      client: state.client,
     };
     // Two identical mutations are two changes: only reads are shared.
     if (connector.coordinate.typeName === this.schema.getMutationType()?.name) {

@@ -18,6 +18,8 @@ export interface ConnectorRequestState {
   forwarded: Readonly<Record<string, string>>;
   /** `$request`: as on Apollo Router, each header is a list of values (`$request.headers.x->first`). */
   request: { headers: Readonly<Record<string, string[]>> };
+  /** The client request's context, for telemetry to tell which request's span a call belongs under. */
+  client: GatehouseContext | undefined;
 }
 
 const states = new WeakMap<object, ConnectorRequestState>();
@@ -51,6 +53,7 @@ export function requestStateFor(
     headers,
     forwarded: {},
     request: { headers: headerLists(headers) },
+    client: request === undefined ? undefined : (key as GatehouseContext),
   };
   if (key) states.set(key, state);
   return state;

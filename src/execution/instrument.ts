@@ -29,6 +29,8 @@ export interface ConnectorCallInfo {
   readonly connector: string;
   /** The connector subgraph it belongs to. */
   readonly subgraph: string;
+  /** The client request it is made for. */
+  readonly client?: GatehouseContext | undefined;
 }
 
 /** What a watcher of one HTTP call adds to it, and how it hears of its end. */

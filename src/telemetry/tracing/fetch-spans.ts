@@ -5,6 +5,7 @@ import {
   SpanStatusCode,
   trace,
   type Attributes,
+  type Context,
 } from '@opentelemetry/api';
 import type { ConnectorCallInfo, HttpCallWatch } from '../../execution/instrument.js';
 import { exchangeOf } from '../../execution/transport/http-transport.js';
@@ -12,6 +13,7 @@ import {
   failureOf,
   type SubgraphCall,
   type SubgraphCallHook,
+  type SubgraphCallNext,
   type SubgraphResponse,
 } from '../../execution/transport/subgraph-call.js';
 import {
@@ -32,8 +34,7 @@ import {
   ATTR_SUBGRAPH_NAME,
   ATTR_URL_FULL,
 } from './attributes.js';
-import { codeOf, failSpan, type TraceKit } from './kit.js';
-import { parentIn } from './request-trace.js';
+import { codeOf, failSpan, parentFor, requestTrace, type TraceKit } from './kit.js';
 
 // Both executors' subgraph operations start with their type and name: `{"query":"query Name…`.
 const OPERATION_NAME = /^\{"query":"\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)/;
@@ -48,15 +49,25 @@ const OPERATION_NAME = /^\{"query":"\s*(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-
 export function fetchSpans(kit: TraceKit) {
   const { tracer, propagator } = kit;
 
-  const subgraphCall: SubgraphCallHook = async (call, next) => {
-    const requestTrace = call.context.request.traceContext;
-    if (requestTrace === undefined) return next(call);
-    const parent = parentIn(requestTrace);
+  const subgraphCall: SubgraphCallHook = (call, next) => {
+    const { request } = call.context;
+    const traced = request.traceContext;
+    if (traced === undefined) return next(call);
+    const parent = parentFor(kit, request, traced);
     const inProcess = call.readsClientRequest === true;
     if (!trace.getSpan(parent)?.isRecording()) {
       // Not sampled: no span, but the subgraph still learns the trace and that it is not sampled.
       return inProcess ? next(call) : next({ ...call, headers: withTraceContext(call.headers, parent) });
     }
+    return recordFetch(call, next, parent, inProcess);
+  };
+
+  async function recordFetch(
+    call: SubgraphCall,
+    next: SubgraphCallNext,
+    parent: Context,
+    inProcess: boolean,
+  ): Promise<SubgraphResponse> {
     const span = tracer.startSpan(
       `gatehouse.fetch ${call.subgraph}`,
       { kind: inProcess ? SpanKind.INTERNAL : SpanKind.CLIENT, attributes: callAttributes(call, inProcess) },
@@ -64,6 +75,9 @@ export function fetchSpans(kit: TraceKit) {
     );
     const traced = trace.setSpan(parent, span);
     const sent = inProcess ? call : { ...call, headers: withTraceContext(call.headers, traced) };
+    // An in-process (connector) subgraph's HTTP calls nest under this span.
+    const fetching = inProcess ? requestTrace(kit, call.context.request).fetching : undefined;
+    fetching?.set(call.subgraph, traced);
     try {
       const response = await context.with(traced, () => next(sent));
       noteResponse(span, response);
@@ -75,15 +89,17 @@ export function fetchSpans(kit: TraceKit) {
       failSpan(span, error, codeOf(error) ?? failure?.kind);
       throw error;
     } finally {
+      if (fetching?.get(call.subgraph) === traced) fetching.delete(call.subgraph);
       span.end();
     }
-  };
+  }
 
   /** A call de-duplication answers from another request's: the waiting gets a span, so marked. */
   function sharedCall(call: SubgraphCall): ((error: unknown) => void) | undefined {
-    const requestTrace = call.context.request.traceContext;
-    if (requestTrace === undefined) return undefined;
-    const parent = parentIn(requestTrace);
+    const { request } = call.context;
+    const traced = request.traceContext;
+    if (traced === undefined) return undefined;
+    const parent = parentFor(kit, request, traced);
     if (!trace.getSpan(parent)?.isRecording()) return undefined;
     const attributes = callAttributes(call, false);
     attributes[ATTR_FETCH_DEDUPLICATED] = true;
@@ -95,9 +111,9 @@ export function fetchSpans(kit: TraceKit) {
   }
 
   function connectorCall(call: ConnectorCallInfo): HttpCallWatch | undefined {
-    const parent = context.active();
-    const parentSpan = trace.getSpan(parent);
-    if (parentSpan === undefined) return undefined;
+    const parent = connectorParent(call);
+    const parentSpan = parent && trace.getSpan(parent);
+    if (parent === undefined || parentSpan === undefined) return undefined;
     if (!parentSpan.isRecording()) return { headers: withTraceContext({}, parent), end() {} };
     const port = call.url.port === '' ? (call.url.protocol === 'https:' ? 443 : 80) : Number(call.url.port);
     const span = tracer.startSpan(
@@ -132,6 +148,16 @@ export function fetchSpans(kit: TraceKit) {
         span.end();
       },
     };
+  }
+
+  /** The fetch span of the connector subgraph's call, else what the request's spans nest under. */
+  function connectorParent({ client, subgraph }: ConnectorCallInfo): Context | undefined {
+    const request = client?.request;
+    const traced = request?.traceContext;
+    if (request === undefined || traced === undefined) return undefined;
+    const active = context.active();
+    if (trace.getSpanContext(active)?.traceId === trace.getSpanContext(traced)?.traceId) return active;
+    return kit.requests.get(request)?.fetching.get(subgraph) ?? parentFor(kit, request, traced);
   }
 
   function withTraceContext(

@@ -4,6 +4,7 @@ import {
   INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   ProxyTracerProvider,
+  ROOT_CONTEXT,
   trace,
   type Context,
   type Span,
@@ -34,19 +35,30 @@ export function routeTo(ctx: Context, provider: TracerProvider): Context {
 export type GlobalTracing = 'routed' | 'foreign';
 
 /**
- * Registers the router as the global tracer provider, and an AsyncLocalStorage context manager (so
- * that Apollo's active spans nest), unless this process did already. 'foreign' means another
- * provider was registered first (an auto-instrumentation preload, say): Apollo's spans go to it.
+ * Registers the router as the global tracer provider unless this process did already, and with
+ * `activeContext` an AsyncLocalStorage context manager (so that Apollo's active spans nest) unless
+ * one is registered. 'foreign' means another provider was registered first (an auto-instrumentation
+ * preload, say): Apollo's spans go to it.
  */
-export function installGlobalTracing(): GlobalTracing {
+export function installGlobalTracing(activeContext: boolean): GlobalTracing {
+  // Whoever registered a context manager first keeps it; it is theirs to make work across awaits.
+  if (activeContext && !hasContextManager()) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  }
   const current = trace.getTracerProvider() as TracerProvider & { [BRAND]?: true };
   if (current[BRAND]) return 'routed';
   if (!(current instanceof ProxyTracerProvider)) return 'foreign';
   trace.setGlobalTracerProvider(new RoutingTracerProvider());
-  const manager = new AsyncLocalStorageContextManager().enable();
-  // Whoever registered a context manager first keeps it; it is theirs to make work across awaits.
-  if (!context.setGlobalContextManager(manager)) manager.disable();
   return 'routed';
+}
+
+/**
+ * Whether a context manager is registered: the API's no-op one keeps nothing across a call, so
+ * inside `context.with` the active context is still the root.
+ */
+function hasContextManager(): boolean {
+  const probe = createContextKey('gatehouse.tracing.probe');
+  return context.with(ROOT_CONTEXT.setValue(probe, true), () => context.active().getValue(probe) === true);
 }
 
 class RoutingTracerProvider implements TracerProvider {

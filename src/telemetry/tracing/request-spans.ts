@@ -35,7 +35,7 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from './attributes.js';
-import { bounded, codeOf, failSpan, type TraceKit } from './kit.js';
+import { bounded, codeOf, failSpan, requestTrace, type TraceKit } from './kit.js';
 import { recordedTrace } from './request-trace.js';
 import { routeTo } from './global-tracing.js';
 
@@ -63,8 +63,6 @@ const OBSERVERS: ReadonlySet<string> = new Set([
  */
 export function requestSpans(kit: TraceKit) {
   const { tracer, settings } = kit;
-  /** `graphql.operation.*` of each request, for the plan and execute spans too. */
-  const operations = new WeakMap<FastifyRequest, Attributes>();
 
   /**
    * The request's trace context, the server span started on first call (the first watched edge hook,
@@ -77,11 +75,13 @@ export function requestSpans(kit: TraceKit) {
     let parent = routeTo(ROOT_CONTEXT, kit.provider);
     if (settings.trustIncomingTraceparent)
       parent = kit.propagator.extract(parent, request.headers, defaultTextMapGetter);
+    // What a sampler may look at goes in at the start; the rest only into a span that is recorded.
     const span = tracer.startSpan(
       `${request.method} ${TRACED_ROUTE}`,
-      { kind: SpanKind.SERVER, attributes: serverAttributes(request) },
+      { kind: SpanKind.SERVER, attributes: samplingAttributes(request) },
       parent,
     );
+    if (span.isRecording()) span.setAttributes(serverAttributes(request));
     const traced = trace.setSpan(parent, span);
     request.traceContext = traced;
     return traced;
@@ -96,7 +96,7 @@ export function requestSpans(kit: TraceKit) {
   }
 
   function close(request: FastifyRequest, reply: FastifyReply): void {
-    const traced = request.traceContext;
+    const traced = recordedTrace(request);
     const span = traced && trace.getSpan(traced);
     if (span === undefined) return;
     const status = reply.statusCode;
@@ -162,7 +162,7 @@ export function requestSpans(kit: TraceKit) {
           const attributes: Attributes = {};
           if (operationName) attributes[ATTR_GRAPHQL_OPERATION_NAME] = bounded(operationName);
           if (resolved) attributes[ATTR_GRAPHQL_OPERATION_TYPE] = resolved.operation;
-          operations.set(request, attributes);
+          requestTrace(kit, request).operation = attributes;
           const span = trace.getSpan(traced);
           span?.setAttributes(attributes);
           if (settings.includeDocument) span?.setAttribute(ATTR_GRAPHQL_DOCUMENT, source);
@@ -175,41 +175,55 @@ export function requestSpans(kit: TraceKit) {
     plan({ request }) {
       const traced = recordedTrace(request);
       if (traced === undefined) return undefined;
-      const span = tracer.startSpan('gatehouse.plan', { attributes: operations.get(request) ?? {} }, traced);
+      const span = tracer.startSpan('gatehouse.plan', { attributes: operationOf(request) }, traced);
       return (cache) => {
         span.setAttribute(ATTR_PLAN_CACHE, cache);
         span.end();
       };
     },
-    async execute({ request }, run) {
+    execute({ request }, run) {
       const traced = recordedTrace(request);
       if (traced === undefined) return run();
-      const span = tracer.startSpan(
-        'gatehouse.execute',
-        { attributes: operations.get(request) ?? {} },
-        traced,
-      );
-      try {
-        return await context.with(trace.setSpan(traced, span), run);
-      } catch (error) {
-        failSpan(span, error);
-        throw error;
-      } finally {
+      const span = tracer.startSpan('gatehouse.execute', { attributes: operationOf(request) }, traced);
+      const state = requestTrace(kit, request);
+      const executing = trace.setSpan(traced, span);
+      state.executing = executing;
+      const done = () => {
+        if (state.executing === executing) state.executing = undefined;
         span.end();
-      }
+      };
+      return context.with(executing, run).then(
+        (result) => {
+          done();
+          return result;
+        },
+        (error: unknown) => {
+          failSpan(span, error);
+          done();
+          throw error;
+        },
+      );
     },
   };
+
+  const operationOf = (request: FastifyRequest): Attributes => kit.requests.get(request)?.operation ?? {};
 
   return { open, close, noteTraceId, watchHook, operation, instrument };
 }
 
-function serverAttributes(request: FastifyRequest): Attributes {
+/** The server span's attributes known before it starts, for the sampler (OTel HTTP conventions). */
+function samplingAttributes(request: FastifyRequest): Attributes {
   const at = request.url.indexOf('?');
-  const attributes: Attributes = {
+  return {
     [ATTR_HTTP_REQUEST_METHOD]: request.method,
     [ATTR_URL_PATH]: at < 0 ? request.url : request.url.slice(0, at),
-    [ATTR_URL_SCHEME]: request.protocol,
     [ATTR_HTTP_ROUTE]: TRACED_ROUTE,
+  };
+}
+
+function serverAttributes(request: FastifyRequest): Attributes {
+  const attributes: Attributes = {
+    [ATTR_URL_SCHEME]: request.protocol,
     [ATTR_CLIENT_ADDRESS]: request.ip,
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.raw.httpVersion,
     [ATTR_SERVER_ADDRESS]: bounded(request.hostname),

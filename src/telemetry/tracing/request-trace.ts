@@ -15,10 +15,10 @@ declare module 'fastify' {
 /**
  * Runs `execute` inside the request's trace context, so that spans started with the active context
  * (`@apollo/gateway`'s, and the subgraph calls under them) nest under the request's span. Without
- * tracing, it is a plain call.
+ * tracing, or for a request that is not recorded, it is a plain call.
  */
 export function runInRequestTrace<T>(request: FastifyRequest, execute: () => T): T {
-  const traced = request.traceContext;
+  const traced = recordedTrace(request);
   return traced === undefined ? execute() : context.with(traced, execute);
 }
 
@@ -26,17 +26,4 @@ export function runInRequestTrace<T>(request: FastifyRequest, execute: () => T):
 export function recordedTrace(request: FastifyRequest | undefined): Context | undefined {
   const traced = request?.traceContext;
   return traced !== undefined && trace.getSpan(traced)?.isRecording() ? traced : undefined;
-}
-
-/**
- * The parent for a span of the request's: the active context when it belongs to the same trace
- * (Apollo's fetch span, Gatehouse's execute span, a subgraph fetch), else the request's own.
- */
-export function parentIn(requestTrace: Context): Context {
-  const active = context.active();
-  if (active === requestTrace) return active;
-  const activeTraceId = trace.getSpanContext(active)?.traceId;
-  return activeTraceId !== undefined && activeTraceId === trace.getSpanContext(requestTrace)?.traceId
-    ? active
-    : requestTrace;
 }

@@ -17,6 +17,14 @@ export interface TracingSettings {
   readonly sampleRatio: number | undefined;
   readonly trustIncomingTraceparent: boolean;
   readonly includeDocument: boolean;
+  /**
+   * Whether to keep an active context across awaits (AsyncLocalStorage), which `@apollo/gateway`'s
+   * spans need to nest: with Apollo's executor, and wherever it is cheap (Node 24's
+   * AsyncContextFrame). Before Node 24, AsyncLocalStorage taxes every promise in the process, so with
+   * Gatehouse's executor the spans are linked explicitly and the few operations that fall back to
+   * Apollo's executor are traced without Apollo's own spans.
+   */
+  readonly activeContext: boolean;
 }
 
 export type ExporterSettings =
@@ -56,7 +64,16 @@ export function tracingSettings(
     sampleRatio: block.sampleRatio,
     trustIncomingTraceparent: block.trustIncomingTraceparent ?? !config.production,
     includeDocument: block.includeDocument ?? false,
+    activeContext: config.execution.engine === 'apollo' || cheapAsyncContext(),
   };
+}
+
+/** AsyncLocalStorage on AsyncContextFrame: the default from Node 24, behind a flag in Node 22. */
+function cheapAsyncContext(): boolean {
+  return (
+    Number(process.versions.node.split('.')[0]) >= 24 ||
+    process.execArgv.includes('--experimental-async-context-frame')
+  );
 }
 
 /** The first value of an OTel list variable (comma-separated), lower-cased; undefined when empty. */

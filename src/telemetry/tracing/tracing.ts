@@ -13,7 +13,7 @@ export async function createTracing(
   options: TracingOptions,
 ): Promise<Tracing | undefined> {
   const { logger } = options;
-  if (installGlobalTracing() === 'foreign') {
+  if (installGlobalTracing(settings.activeContext) === 'foreign') {
     logger.warn(
       "tracing: another OpenTelemetry tracer provider is registered globally; @apollo/gateway's spans go to it",
     );
@@ -28,6 +28,7 @@ export async function createTracing(
     provider: started.provider,
     propagator: new W3CTraceContextPropagator(),
     settings,
+    requests: new WeakMap(),
   };
   const requests = requestSpans(kit);
   const fetches = fetchSpans(kit);

@@ -27,6 +27,7 @@ describe('whether tracing is on', () => {
       sampleRatio: undefined,
       trustIncomingTraceparent: true,
       includeDocument: false,
+      activeContext: Number(process.versions.node.split('.')[0]) >= 24,
     });
   });
 
@@ -71,6 +72,16 @@ describe('how spans are exported', () => {
     expect(tracingSettings(tracing({ exporter: 'console', enabled: true }), {})?.exporter).toEqual({
       kind: 'console',
     });
+  });
+});
+
+describe('the active context (AsyncLocalStorage)', () => {
+  it("is kept with Apollo's executor, whose spans need it, and from Node 24, where it is cheap", () => {
+    const on = { OTEL_TRACES_EXPORTER: 'otlp' };
+    expect(tracingSettings(config({ execution: { engine: 'apollo' } }), on)?.activeContext).toBe(true);
+    expect(tracingSettings(config(), on)?.activeContext).toBe(
+      Number(process.versions.node.split('.')[0]) >= 24,
+    );
   });
 });
 
