@@ -76,7 +76,7 @@ async function main() {
     const shortRuns = await runShortRuns({ config, subgraphs, supergraphFile, workload });
     // The traced contender must have traced: a tracing set-up that quietly exported nothing would
     // make its cost look like none.
-    if (shortRuns && otlpSink.spans() === 0)
+    if (shortRuns && otlpSink.exports() === 0)
       throw new Error('contender H exported no spans to the OTLP sink');
 
     const summary = summarise(rounds, config.contenders);

@@ -119,7 +119,7 @@ telemetry: { dashboard: { enabled: false } }`,
   }),
   gatehouse('H', 1, {
     config: `transport: { dedupeInflight: false }
-telemetry: { dashboard: { enabled: false }, tracing: { enabled: true, endpoint: '{url:otlp}', protocol: http/json, sampleRatio: 1 } }`,
+telemetry: { dashboard: { enabled: false }, tracing: { enabled: true, endpoint: '{url:otlp}', protocol: http/protobuf, sampleRatio: 1 } }`,
     suffix: '-no-dedupe-metrics-traced',
   }),
 ];
