@@ -1,5 +1,5 @@
 import 'uplot/dist/uPlot.min.css';
-import '../shared/page.css';
+import '../common/page.css';
 import './admin.css';
 
 import { StrictMode } from 'react';

@@ -1,4 +1,4 @@
-import { TokenForm as SharedTokenForm } from '../shared/token-form.js';
+import { TokenForm as SharedTokenForm } from '../common/token-form.js';
 
 /** Asks for an admin token when the dashboard API answers 401 (production stages). */
 export function TokenForm({

@@ -1,4 +1,4 @@
-import '../shared/page.css';
+import '../common/page.css';
 import './registry.css';
 
 import { StrictMode } from 'react';

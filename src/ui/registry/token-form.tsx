@@ -1,4 +1,4 @@
-import { TokenForm as SharedTokenForm } from '../shared/token-form.js';
+import { TokenForm as SharedTokenForm } from '../common/token-form.js';
 
 export interface TokenFormProps {
   /** The token that was just refused, if one was sent. */

@@ -1,7 +1,7 @@
 import type { GraphiQLPlugin } from '@graphiql/react';
 import { useId } from 'react';
 
-import { TokenForm } from '../shared/token-form.js';
+import { TokenForm } from '../common/token-form.js';
 
 import { useInspect, type InspectedRun, type InspectStore } from './inspect-store.js';
 
