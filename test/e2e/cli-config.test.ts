@@ -10,6 +10,7 @@ import { accountsSubgraph } from '../../subgraphs/accounts/index.js';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
 import { composeSupergraph } from '../../src/supergraph/compose.js';
 import { runCli, startCli, type CliProcess } from '../helpers/cli.js';
+import { freePort } from '../helpers/free-port.js';
 import { postGraphQL } from '../helpers/gateway.js';
 
 // `gatehouse config validate|schema`, stage rules, the GATEHOUSE_* variables and a taken port, as an
@@ -38,14 +39,6 @@ afterAll(async () => {
   await accounts?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = await listening();
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 function listening(port = 0): Promise<Server> {
   const server = createServer();
