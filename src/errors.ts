@@ -32,6 +32,48 @@ export const errorCatalogue = {
     message:
       'This request was blocked as a possible CSRF attempt: send a Content-Type of application/json or an Apollo-Require-Preflight header.',
   },
+  // Operation limits (security.limits): refused after parsing, before validation and planning.
+  MAX_DEPTH_EXCEEDED: { status: 400, message: 'The operation is nested deeper than the gateway allows.' },
+  MAX_ALIASES_EXCEEDED: { status: 400, message: 'The operation has more aliases than the gateway allows.' },
+  MAX_ROOT_FIELDS_EXCEEDED: {
+    status: 400,
+    message: 'The operation selects more root fields than the gateway allows.',
+  },
+  MAX_DIRECTIVES_EXCEEDED: { status: 400, message: 'The document has more directives than the gateway allows.' },
+  MAX_TOKENS_EXCEEDED: { status: 400, message: 'The document has more tokens than the gateway allows.' },
+  MAX_FRAGMENTS_EXCEEDED: {
+    status: 400,
+    message: 'The document defines more fragments than the gateway allows.',
+  },
+  MAX_SPREADS_EXCEEDED: {
+    status: 400,
+    message: 'The operation spreads fragments more times than the gateway allows.',
+  },
+  MAX_VARIABLES_EXCEEDED: { status: 400, message: 'The request has more variables than the gateway allows.' },
+  BATCHING_DISABLED: {
+    status: 400,
+    message: 'Batched requests (a JSON array of operations) are not enabled on this gateway.',
+  },
+  BATCH_TOO_LARGE: { status: 400, message: 'The batch has more operations than the gateway allows.' },
+  REQUEST_HEADER_FIELDS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the gateway allows.' },
+  // Demand control (security.cost).
+  COST_ESTIMATED_TOO_EXPENSIVE: {
+    status: 400,
+    message: 'The operation is estimated to cost more than the gateway allows.',
+  },
+  // Persisted queries and trusted documents; the first two are Apollo's APQ codes.
+  PERSISTED_QUERY_NOT_FOUND: { status: 200, message: 'PersistedQueryNotFound' },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 200, message: 'PersistedQueryNotSupported' },
+  PERSISTED_QUERY_HASH_MISMATCH: {
+    status: 400,
+    message: 'The persisted query hash is not the SHA-256 of the query sent with it.',
+  },
+  PERSISTED_QUERY_NOT_IN_SAFELIST: {
+    status: 403,
+    message: 'This operation is not one of the trusted documents this gateway runs.',
+  },
+  INTROSPECTION_DISABLED: { status: 403, message: 'Introspection is not allowed for this caller.' },
+  IP_NOT_ALLOWED: { status: 403, message: 'Requests from this address are not allowed here.' },
   NOT_READY: { status: 503, message: 'The gateway has not loaded a supergraph yet.' },
   SHUTTING_DOWN: { status: 503, message: 'The gateway is shutting down.' },
   SUBGRAPH_UNAVAILABLE: {

@@ -6,11 +6,14 @@ import type { z } from 'zod';
 import { UserFacingError } from '../errors.js';
 import { deepMerge, interpolateEnv, isPlainObject, type InterpolationProblem } from './interpolate.js';
 import { configSchema, type ParsedConfig } from './schema.js';
+import { resolveSecurity, type SecurityConfig } from './security-schema.js';
 import { assertKnownStage, isProductionStage, withoutStageFlags, type StageOrigin } from './stages.js';
 
 /** The validated, frozen configuration with every stage-dependent default decided. */
 export type GatehouseConfig = Readonly<
-  Omit<ParsedConfig, 'stage' | 'introspection' | 'exposeQueryPlans' | 'sandbox' | 'stages'> & {
+  Omit<ParsedConfig, 'stage' | 'introspection' | 'exposeQueryPlans' | 'sandbox' | 'stages' | 'security'> & {
+    /** `security` with the stage's defaults filled in. */
+    security: SecurityConfig;
     stage: string;
     /** A production stage: `prod` and `production` by default, or one declared `production: true`. */
     production: boolean;
@@ -106,6 +109,11 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
       `exposeQueryPlans: query plans are never answered in a production stage ("${stage}"); set \`exposeQueryPlans: true\` in a non-production stage's overlay (e.g. \`stages.dev\`) instead`,
     ]);
   }
+  if (parsed.security.apq.enabled && parsed.security.apq.store === 'redis' && parsed.redis === undefined) {
+    throw new UserFacingError(`Invalid ${source} (stage "${stage}"):`, [
+      'security.apq.store: `redis` needs a `redis:` block with the server\'s `url`',
+    ]);
+  }
   const { stages: _stages, ...rest } = parsed;
   return deepFreeze({
     ...rest,
@@ -115,6 +123,16 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
     introspection: parsed.introspection ?? onOutsideProd,
     exposeQueryPlans: parsed.exposeQueryPlans ?? onOutsideProd,
     sandbox: parsed.sandbox ?? onOutsideProd,
+    security: resolveSecurity(
+      {
+        ...parsed.security,
+        trustedDocuments: {
+          ...parsed.security.trustedDocuments,
+          manifests: parsed.security.trustedDocuments.manifests.map((path) => absolute(baseDir, path)),
+        },
+      },
+      production,
+    ),
     supergraph:
       parsed.supergraph?.kind === 'file'
         ? { ...parsed.supergraph, path: absolute(baseDir, parsed.supergraph.path) }

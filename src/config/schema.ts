@@ -4,6 +4,7 @@ import { connectorsSchema } from './connectors-schema.js';
 import { headersSchema } from './headers-schema.js';
 import { registrySchema, STAGE_NAME, supergraphSourceSchema } from './supergraph-schema.js';
 import { telemetrySchema } from './telemetry-schema.js';
+import { redisSchema, securitySchema } from './security-schema.js';
 import { loggingSchema, trustedProxiesSchema } from './logging-schema.js';
 import { boolean, integer } from './primitives.js';
 import {
@@ -239,6 +240,10 @@ export const configSchema = z
     telemetry: telemetrySchema.describe(
       'OpenTelemetry traces, Prometheus metrics and the `/admin` dashboard.',
     ),
+    security: securitySchema.describe(
+      'Protection before any subgraph sees a request: operation limits, demand control, persisted queries, trusted documents, introspection, batching, IP rules.',
+    ),
+    redis: redisSchema.optional(),
     auth: authSchema.describe(
       'Who is calling (JWT, API keys, an external authorizer) and what they may see.',
     ),

@@ -1,18 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
-import { createTokenCheck, type RegistryToken } from '../registry/http-auth.js';
 
 /** Asks for the query plan in `extensions.__queryPlanExperimental` (Apollo Gateway's header). */
 export const QUERY_PLAN_HEADER = 'apollo-query-plan-experimental';
 /** `gatehouse-debug: subgraph-calls` asks for the subgraphs called, in `extensions.gatehouse.subgraphs`. */
 export const DEBUG_HEADER = 'gatehouse-debug';
 export const SUBGRAPH_CALLS_DEBUG = 'subgraph-calls';
-/**
- * An admin token (`registry.tokens`) that allows the two above where they are not open. Its own
- * header, as `authorization` belongs to the client's identity (JWT, API key).
- */
-export const ADMIN_TOKEN_HEADER = 'gatehouse-admin-token';
 
 /** One subgraph call as the response extension shows it. */
 export interface SubgraphCallDebug {
@@ -49,22 +43,13 @@ export function executorsShowPlans(
 /**
  * Query plans and subgraph timings name subgraphs and internal operations: they are for whoever
  * runs the gateway. Where they are not open (`exposeQueryPlans`), a request gets them only with a
- * valid admin token in `gatehouse-admin-token`; otherwise the headers asking for them are dropped
- * before anything reads them, and the request runs as if they had not been sent. The admin token
- * header is always dropped, so it never reaches a subgraph, a log or another plugin.
+ * valid admin token in `gatehouse-admin-token` (checked by the admin-token plugin before this one);
+ * otherwise the headers asking for them are dropped before anything reads them, and the request runs
+ * as if they had not been sent.
  */
-export function useQueryPlanAccess(
-  config: Pick<GatehouseConfig, 'exposeQueryPlans'> & { registry: { tokens: readonly RegistryToken[] } },
-): GatewayPlugin {
-  const { exposeQueryPlans, registry } = config;
-  const checkToken = createTokenCheck(registry.tokens);
+export function useQueryPlanAccess(config: Pick<GatehouseConfig, 'exposeQueryPlans'>): GatewayPlugin {
+  const { exposeQueryPlans } = config;
   const showsCalls = new WeakSet<FastifyRequest>();
-
-  const allowed = (adminToken: string | string[] | undefined): boolean => {
-    if (exposeQueryPlans) return true;
-    if (typeof adminToken !== 'string' || registry.tokens.length === 0) return false;
-    return checkToken(/^bearer\s/i.test(adminToken) ? adminToken : `Bearer ${adminToken}`).ok;
-  };
 
   return {
     name: PLUGIN_NAME,
@@ -73,12 +58,10 @@ export function useQueryPlanAccess(
         if (request.routeOptions.url !== '/graphql') return done();
         // The raw headers are what Apollo Server is handed (graphql-handler.ts).
         const headers = request.raw.headers;
-        const adminToken = headers[ADMIN_TOKEN_HEADER];
-        delete headers[ADMIN_TOKEN_HEADER];
         const debug = headers[DEBUG_HEADER];
         const wantsCalls = typeof debug === 'string' && debug.toLowerCase().includes(SUBGRAPH_CALLS_DEBUG);
         if (headers[QUERY_PLAN_HEADER] === undefined && !wantsCalls) return done();
-        if (!allowed(adminToken)) {
+        if (!exposeQueryPlans && request.admin !== true) {
           delete headers[QUERY_PLAN_HEADER];
           delete headers[DEBUG_HEADER];
         } else if (wantsCalls) {

@@ -1,5 +1,6 @@
 import { identityEnabled, useIdentity } from '../auth/identify.js';
 import type { GatehouseConfig } from '../config/load.js';
+import { useAdminToken } from '../edge/admin-token.js';
 import { useCors } from '../edge/cors.js';
 import { useCsrfPrevention } from '../edge/csrf.js';
 import { useDrain } from '../edge/drain.js';
@@ -78,12 +79,15 @@ export async function assemblePlugins(
     useDrain(() => server.draining()),
     config.cors !== undefined && useCors(config.cors),
     useCsrfPrevention(),
+    // security at the edge: IP rules and request limits plug in here (security/ip-rules, security/requests).
+    config.registry.tokens.length > 0 && useAdminToken(config.registry.tokens),
     queryPlanAccessNeeded(config) && useQueryPlanAccess(config),
     // identity
     (identityEnabled(config.auth) || claimHeaders.length > 0) &&
       (await useIdentity(config.auth, resources, claimHeaders)),
     // traffic: rate limits and quotas plug in here.
-    // security
+    // security: persisted queries and trusted documents (security/persisted), operation limits
+    // (security/limits), introspection access (security/introspection), demand control (security/cost).
     useOperationResolution(),
     // cache: the response cache plugs in here.
     // authorization
