@@ -284,6 +284,16 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     }
   });
 
+  it('keeps persisted queries in the redis service, so an APQ registered on one replica serves on both', () => {
+    expect(services.redis?.image).toMatch(/^redis:/);
+    expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    for (const [name, config] of configs) {
+      expect(config.security.apq.store, name).toBe('redis');
+      expect(new URL(config.redis?.url ?? 'unset:').host, name).toBe('redis:6379');
+      expect(services[name]?.depends_on?.redis?.condition, name).toBe('service_healthy');
+    }
+  });
+
   it('gives the gateways only GATEHOUSE_* variables that their config or the code reads', () => {
     expect(unreadEnvProblems(services)).toEqual([]);
   });
@@ -373,9 +383,9 @@ describe('the checks catch mistakes', () => {
   });
 
   it('a variable that nothing reads', () => {
-    const environment = { ...envOf(services['gateway-2']), GATEHOUSE_REDIS_URL: 'redis://redis:6379' };
+    const environment = { ...envOf(services['gateway-2']), GATEHOUSE_CACHE_URL: 'redis://redis:6379' };
     expect(unreadEnvProblems(broken('gateway-2', { environment }))).toEqual([
-      'gateway-2 is given GATEHOUSE_REDIS_URL, which neither deploy/gatehouse.compose.yaml nor the code reads',
+      'gateway-2 is given GATEHOUSE_CACHE_URL, which neither deploy/gatehouse.compose.yaml nor the code reads',
     ]);
   });
 
