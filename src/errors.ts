@@ -39,7 +39,10 @@ export const errorCatalogue = {
     status: 400,
     message: 'The operation selects more root fields than the gateway allows.',
   },
-  MAX_DIRECTIVES_EXCEEDED: { status: 400, message: 'The document has more directives than the gateway allows.' },
+  MAX_DIRECTIVES_EXCEEDED: {
+    status: 400,
+    message: 'The document has more directives than the gateway allows.',
+  },
   MAX_TOKENS_EXCEEDED: { status: 400, message: 'The document has more tokens than the gateway allows.' },
   MAX_FRAGMENTS_EXCEEDED: {
     status: 400,
@@ -50,12 +53,17 @@ export const errorCatalogue = {
     message: 'The operation spreads fragments more times than the gateway allows.',
   },
   MAX_VARIABLES_EXCEEDED: { status: 400, message: 'The request has more variables than the gateway allows.' },
+  // Replaces the errors past security.limits.maxErrors inside a response; the response keeps its status.
+  TOO_MANY_ERRORS: { status: 200, message: 'More errors occurred than the gateway sends in one response.' },
   BATCHING_DISABLED: {
     status: 400,
     message: 'Batched requests (a JSON array of operations) are not enabled on this gateway.',
   },
   BATCH_TOO_LARGE: { status: 400, message: 'The batch has more operations than the gateway allows.' },
-  REQUEST_HEADER_FIELDS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the gateway allows.' },
+  REQUEST_HEADER_FIELDS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are larger than the gateway allows.',
+  },
   // Demand control (security.cost).
   COST_ESTIMATED_TOO_EXPENSIVE: {
     status: 400,
@@ -108,7 +116,11 @@ export const errorCatalogue = {
 export type ErrorCode = keyof typeof errorCatalogue;
 
 /** Codes Apollo Server emits itself with these statuses; listed so that clients see one catalogue. */
-export const apolloServerCodes: readonly ErrorCode[] = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED'];
+export const apolloServerCodes: readonly ErrorCode[] = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+];
 
 export interface GraphQLErrorBody {
   errors: { message: string; extensions: { code: ErrorCode } & Record<string, unknown> }[];

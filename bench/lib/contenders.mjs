@@ -122,6 +122,19 @@ telemetry: { dashboard: { enabled: false } }`,
 telemetry: { dashboard: { enabled: false }, tracing: { enabled: true, endpoint: '{url:otlp}', protocol: http/protobuf, sampleRatio: 1 } }`,
     suffix: '-no-dedupe-metrics-traced',
   }),
+  // The protections' cost (issue 12), as D is configured otherwise: I with every one off (operation
+  // limits, demand control, APQ, introspection access), J with the `prod` defaults (as D, run right
+  // after I so that both see the same machine).
+  gatehouse('I', 1, {
+    config: `transport: { dedupeInflight: false }
+introspection: true
+security: { limits: { mode: off }, cost: { mode: off }, apq: { enabled: false } }`,
+    suffix: '-no-dedupe-protections-off',
+  }),
+  gatehouse('J', 1, {
+    config: 'transport: { dedupeInflight: false }',
+    suffix: '-no-dedupe-protections-default',
+  }),
 ];
 
 /**

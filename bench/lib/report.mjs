@@ -14,7 +14,7 @@ const NOTES = [
   'Peak RSS: summed VmRSS of the contender process tree, sampled every 100 ms from start to the end of the measured window.',
   'Subgraph req/req: requests the subgraphs received from the start of the measured window until the gateway drained / requests sent; subgraphRequestsPerRequestSequential: the same for single requests sent one after the other.',
   'The gateway is idle (subgraphs quiet for 500 ms) when the measured window starts.',
-  'shortRuns: B (in-flight de-duplication on, the default), D (the same with transport.dedupeInflight: false) and E (D with retries, circuit breaker, header rules and CORS on), one short run each after the rounds, then F (D with telemetry off: no metrics, no dashboard), G (D with metrics only) and H (G with every request traced and exported over OTLP/HTTP (protobuf) to a local sink); ratios["B/D"] is de-duplication on / off, ratios["E/D"] the optional plugins on / off, ratios["G/F"] metrics on / off, ratios["H/G"] tracing at 100% on / off.',
+  'shortRuns: B (in-flight de-duplication on, the default), D (the same with transport.dedupeInflight: false) and E (D with retries, circuit breaker, header rules and CORS on), one short run each after the rounds, then F (D with telemetry off: no metrics, no dashboard), G (D with metrics only) and H (G with every request traced and exported over OTLP/HTTP (protobuf) to a local sink); ratios["B/D"] is de-duplication on / off, ratios["E/D"] the optional plugins on / off, ratios["G/F"] metrics on / off, ratios["H/G"] tracing at 100% on / off; I (D with the protections off: limits, cost, APQ, introspection access) and J (D again, the `prod` protections), ratios["J/I"] protections on / off.',
 ];
 
 export function buildReport({

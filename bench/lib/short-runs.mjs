@@ -5,12 +5,13 @@
 // - E, every optional plugin on (retries, circuit breaker, header rules, CORS, usage reporting) with
 //   healthy subgraphs: what they cost.
 // - F, G and H: telemetry off, metrics only, and metrics with every request traced (see contenders.mjs).
+// - I and J: the protections (limits, cost, APQ, introspection access) off, and at their `prod` defaults.
 import { contendersFor } from './contenders.mjs';
 import { runContender } from './run-contender.mjs';
 import { round } from './stats.mjs';
 
 /** The contenders, in the order they run. */
-export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E', 'F', 'G', 'H'];
+export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
 
 /** Each ratio is the figures of one run over those of another. */
 export const SHORT_RUN_RATIOS = [
@@ -20,6 +21,7 @@ export const SHORT_RUN_RATIOS = [
   { label: 'G/F', of: 'G', over: 'F', meaning: 'metrics / telemetry off' },
   { label: 'H/G', of: 'H', over: 'G', meaning: 'traces at 100% sampling, with metrics / metrics only' },
   { label: 'H/F', of: 'H', over: 'F', meaning: 'traces at 100% and metrics / telemetry off' },
+  { label: 'J/I', of: 'J', over: 'I', meaning: 'prod protections (limits, cost, APQ, introspection) / off' },
 ];
 
 const FIGURES = [

@@ -6,6 +6,7 @@ import { configCommand } from './config-command.js';
 import { connectorCommand } from './connector.js';
 import { keysCommand } from './keys.js';
 import { runCommand } from './output.js';
+import { safelistCommand } from './safelist.js';
 import { subgraphCommand } from './subgraph.js';
 import { supergraphCommand } from './supergraph-commands.js';
 
@@ -22,6 +23,8 @@ export function buildProgram(): Command {
     .name('gatehouse')
     .description('A GraphQL federation gateway that is also an API gateway.')
     .version(version, '-v, --version')
+    // Program options only before a command: `safelist push --version 1.4.0` is the client's version.
+    .enablePositionalOptions()
     .showHelpAfterError();
 
   program
@@ -87,6 +90,7 @@ export function buildProgram(): Command {
 
   program.addCommand(subgraphCommand());
   program.addCommand(supergraphCommand());
+  program.addCommand(safelistCommand());
   program.addCommand(keysCommand());
   program.addCommand(connectorCommand());
   program.addCommand(configCommand());

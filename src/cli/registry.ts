@@ -97,8 +97,16 @@ export async function startRegistry(
       loggerInstance: logger as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       return503OnClosing: true,
+      // The client address of `security.ipRules.registry`, read as the gateway reads it.
+      trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
     });
     app = server;
+    const registryRule = config.security.ipRules.registry;
+    if (registryRule !== undefined) {
+      const { useIpRules } = await import('../security/ip-rules.js');
+      const checkAddress = useIpRules({ registry: registryRule }).edge?.onRequest;
+      if (checkAddress) server.addHook('onRequest', checkAddress);
+    }
     await registerRegistryRoutes(server, { registry: service, config, logger });
     server.get('/health', async () => ({ status: 'ok' }));
     server.get('/ready', async (_request, reply) =>

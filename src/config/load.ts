@@ -111,7 +111,7 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
   }
   if (parsed.security.apq.enabled && parsed.security.apq.store === 'redis' && parsed.redis === undefined) {
     throw new UserFacingError(`Invalid ${source} (stage "${stage}"):`, [
-      'security.apq.store: `redis` needs a `redis:` block with the server\'s `url`',
+      "security.apq.store: `redis` needs a `redis:` block with the server's `url`",
     ]);
   }
   const { stages: _stages, ...rest } = parsed;

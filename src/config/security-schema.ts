@@ -26,7 +26,7 @@ export const LIMIT_DEFAULTS = {
   maxAliases: 30,
   maxRootFields: 30,
   maxDirectives: 50,
-  maxTokens: 5_000,
+  maxTokens: 2_000,
   maxFragments: 100,
   maxSpreads: 500,
   maxVariables: 100,
@@ -43,7 +43,10 @@ const limitFields = {
   maxFragments: [0, 'Fragment definitions in the document.'],
   maxSpreads: [0, 'Fragment spreads, counted each time one is reached from the operation.'],
   maxVariables: [0, 'Variable values sent with the request (top-level entries of `variables`).'],
-  maxErrors: [1, 'Distinct errors in one response; the rest are replaced by one error saying how many were left out.'],
+  maxErrors: [
+    1,
+    'Distinct errors in one response; the rest are replaced by one error saying how many were left out.',
+  ],
 } as const satisfies Record<string, readonly [number, string]>;
 
 type LimitName = keyof typeof limitFields;
@@ -52,7 +55,8 @@ type LimitName = keyof typeof limitFields;
 const limitWithDefault = (name: LimitName) =>
   integer(limitFields[name][0]).default(LIMIT_DEFAULTS[name]).describe(limitFields[name][1]);
 /** A limit an override may set. */
-const limitOverride = (name: LimitName) => integer(limitFields[name][0]).optional().describe(limitFields[name][1]);
+const limitOverride = (name: LimitName) =>
+  integer(limitFields[name][0]).optional().describe(limitFields[name][1]);
 
 /** What a breach does: refuse with 400 (`enforce`), log a warning and go on (`warn`), or nothing (`off`). */
 const limitModeSchema = z.enum(['enforce', 'warn', 'off']);
@@ -60,7 +64,10 @@ const limitModeSchema = z.enum(['enforce', 'warn', 'off']);
 /** Who an override applies to: any principal matching one of the lists. */
 const principalMatchSchema = z
   .strictObject({
-    subjects: z.array(z.string().min(1)).optional().describe('Principal subjects (JWT `sub`, API key subject).'),
+    subjects: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Principal subjects (JWT `sub`, API key subject).'),
     scopes: z.array(z.string().min(1)).optional().describe('Any of these scopes.'),
     plans: z.array(z.string().min(1)).optional().describe('Usage plans of API keys.'),
   })
@@ -73,7 +80,9 @@ const limitsSchema = z
   .strictObject({
     mode: limitModeSchema
       .optional()
-      .describe('`enforce` refuses a breach with 400; `warn` logs it and serves. Defaults to `enforce` in production stages, `warn` elsewhere.'),
+      .describe(
+        '`enforce` refuses a breach with 400; `warn` logs it and serves. Defaults to `enforce` in production stages, `warn` elsewhere.',
+      ),
     maxDepth: limitWithDefault('maxDepth'),
     maxAliases: limitWithDefault('maxAliases'),
     maxRootFields: limitWithDefault('maxRootFields'),
@@ -115,26 +124,32 @@ const costSchema = z
       ),
     maxCost: integer(1)
       .default(100_000)
-      .describe('Highest estimated cost served (Apollo\'s and IBM\'s cost semantics, with `@cost` and `@listSize`).'),
+      .describe(
+        "Highest estimated cost served (Apollo's and IBM's cost semantics, with `@cost` and `@listSize`).",
+      ),
     listSize: integer(0)
       .default(10)
-      .describe('Items assumed in a list without `@listSize` (Apollo Router\'s `list_size`).'),
+      .describe("Items assumed in a list without `@listSize` (Apollo Router's `list_size`)."),
   })
   .default({ maxCost: 100_000, listSize: 10 });
 
 const apqSchema = z
   .strictObject({
-    enabled: boolean().default(true).describe('Accept Apollo\'s automatic persisted queries (APQ).'),
+    enabled: boolean().default(true).describe("Accept Apollo's automatic persisted queries (APQ)."),
     store: z
       .enum(['memory', 'redis'])
       .default('memory')
-      .describe('Where registered queries live: this process (bounded LRU) or Redis (`redis.url`), shared by every worker and replica.'),
+      .describe(
+        'Where registered queries live: this process (bounded LRU) or Redis (`redis.url`), shared by every worker and replica.',
+      ),
     maxBytes: integer(1024)
       .default(16_777_216)
       .describe('Memory store: the most bytes of query text kept; the least recently used go first.'),
     ttlSeconds: integer(0)
       .default(86_400)
-      .describe('How long a registered query is kept after it was last registered; 0 keeps it until evicted.'),
+      .describe(
+        'How long a registered query is kept after it was last registered; 0 keeps it until evicted.',
+      ),
   })
   .default({ enabled: true, store: 'memory', maxBytes: 16_777_216, ttlSeconds: 86_400 });
 
@@ -150,14 +165,18 @@ const trustedDocumentsSchema = z
       .array(z.string().min(1))
       .default([])
       .describe(
-        'Manifest files (Apollo\'s persisted-query manifest JSON or Relay\'s `{ id: text }`), relative to the config file; reloaded when they change.',
+        "Manifest files (Apollo's persisted-query manifest JSON or Relay's `{ id: text }`), relative to the config file; reloaded when they change.",
       ),
     registry: boolean()
       .default(false)
-      .describe('Also trust the documents pushed to the registry for this stage (`gatehouse safelist push`).'),
+      .describe(
+        'Also trust the documents pushed to the registry for this stage (`gatehouse safelist push`).',
+      ),
     allowAdminToken: boolean()
       .default(true)
-      .describe('A valid admin token (`gatehouse-admin-token`) may run any operation, e.g. from the sandbox in `prod`.'),
+      .describe(
+        'A valid admin token (`gatehouse-admin-token`) may run any operation, e.g. from the sandbox in `prod`.',
+      ),
   })
   .default({ mode: 'off', manifests: [], registry: false, allowAdminToken: true });
 
@@ -166,8 +185,12 @@ const introspectionAccessSchema = z
     scopes: z
       .array(z.string().min(1))
       .default([])
-      .describe('Where introspection is off, principals with any of these scopes (e.g. `schema:read`) may still introspect.'),
-    allowAdminToken: boolean().default(true).describe('Where introspection is off, a valid admin token may still introspect.'),
+      .describe(
+        'Where introspection is off, principals with any of these scopes (e.g. `schema:read`) may still introspect.',
+      ),
+    allowAdminToken: boolean()
+      .default(true)
+      .describe('Where introspection is off, a valid admin token may still introspect.'),
   })
   .default({ scopes: [], allowAdminToken: true });
 
@@ -194,9 +217,13 @@ const ipRulesSchema = z
 
 export const securitySchema = z
   .strictObject({
-    limits: limitsSchema.describe('Operation limits, checked after parsing and before validation and planning.'),
-    cost: costSchema.describe('Demand control: the estimated cost of each operation, before any subgraph call.'),
-    apq: apqSchema.describe('Automatic persisted queries (Apollo\'s protocol, hash verified).'),
+    limits: limitsSchema.describe(
+      'Operation limits, checked after parsing and before validation and planning.',
+    ),
+    cost: costSchema.describe(
+      'Demand control: the estimated cost of each operation, before any subgraph call.',
+    ),
+    apq: apqSchema.describe("Automatic persisted queries (Apollo's protocol, hash verified)."),
     trustedDocuments: trustedDocumentsSchema.describe('Trusted documents (a safelist of operations).'),
     introspection: introspectionAccessSchema.describe('Who may introspect where `introspection` is off.'),
     hideSuggestions: boolean()

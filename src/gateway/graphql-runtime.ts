@@ -11,6 +11,9 @@ import { SubgraphSource, type SubgraphCallHook } from '../execution/transport/su
 import type { HttpPools } from '../execution/transport/http-pools.js';
 import { HttpSubgraphTransport } from '../execution/transport/http-transport.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
+import { persistedQueryOptions } from '../security/persisted/apq.js';
+import type { Redis } from '../store/key-value-redis.js';
+import { introspectionDecidedPerCaller } from '../security/introspection.js';
 import type { GatehouseContext } from '../request-context.js';
 import { formatClientError } from './format-error.js';
 import { executorsShowPlans } from './query-plan-access.js';
@@ -30,6 +33,8 @@ export interface GraphQLRuntimeOptions {
   plugins: readonly GatewayPlugin[];
   /** The gateway's connections (from the composition root). */
   http: HttpPools;
+  /** The shared Redis client (composition root), when `redis:` is configured: APQ may live there. */
+  redis?: Redis | undefined;
 }
 
 /**
@@ -44,6 +49,7 @@ export async function startGraphQLRuntime({
   logger,
   plugins,
   http,
+  redis,
 }: GraphQLRuntimeOptions): Promise<GraphQLRuntime> {
   const sources: SubgraphSource[] = [];
   // The current source of each subgraph; the gateway builds a new one when a URL changes.
@@ -109,13 +115,24 @@ export async function startGraphQLRuntime({
       instrument,
     );
   // Suggestions name schema members: not for clients who may not see the schema, or all of it.
-  const hideSuggestions = !config.introspection || config.auth.hideUnauthorizedInIntrospection;
+  // Production stages hide them anyway (security.hideSuggestions).
+  const hideSuggestions =
+    config.security.hideSuggestions || !config.introspection || config.auth.hideUnauthorizedInIntrospection;
   const apollo = new ApolloServer<GatehouseContext>({
     gateway,
     // Apollo's default store weighs documents by their JSON, a quarter of their heap.
     documentStore: boundedDocumentStore(DOCUMENT_STORE_LIMITS),
+    // APQ (security.apq): Apollo's protocol over the gateway's bounded memory store or Redis.
+    persistedQueries: persistedQueryOptions(
+      config.security.apq,
+      { client: redis, keyPrefix: config.redis?.keyPrefix ?? '' },
+      logger,
+    ),
     logger,
-    introspection: config.introspection,
+    // Where introspection is off, security/introspection.ts decides per caller (scopes, admin token).
+    introspection: config.introspection || introspectionDecidedPerCaller(plugins),
+    // A batch is refused at the edge unless enabled (security/requests.ts); Apollo runs what it lets in.
+    allowBatchedHttpRequests: config.security.batching.enabled,
     // CSRF prevention happens at the HTTP edge (edge/csrf.ts), with the gateway's own error code.
     csrfPrevention: false,
     // Shutdown is ours: drain HTTP first, then stop Apollo (see server/start.ts).

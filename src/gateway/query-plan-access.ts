@@ -63,7 +63,10 @@ export function useQueryPlanAccess(config: Pick<GatehouseConfig, 'exposeQueryPla
         if (headers[QUERY_PLAN_HEADER] === undefined && !wantsCalls) return done();
         if (!exposeQueryPlans && request.admin !== true) {
           delete headers[QUERY_PLAN_HEADER];
-          delete headers[DEBUG_HEADER];
+          // Only its own value: the header may carry others (`cost`) that their plugins judge.
+          const others = typeof debug === 'string' ? withoutSubgraphCalls(debug) : '';
+          if (others === '') delete headers[DEBUG_HEADER];
+          else headers[DEBUG_HEADER] = others;
         } else if (wantsCalls) {
           showsCalls.add(request);
         }
@@ -85,10 +88,22 @@ export function useQueryPlanAccess(config: Pick<GatehouseConfig, 'exposeQueryPla
               ...(call.errorCode === undefined ? {} : { errorCode: call.errorCode }),
               ...(call.deduplicated === true ? { deduplicated: true } : {}),
             }));
-            result.extensions = { ...result.extensions, gatehouse: { subgraphs } };
+            // Other plugins (demand control's `cost`) may answer under `gatehouse` too.
+            const gatehouse = result.extensions?.gatehouse;
+            const shown = typeof gatehouse === 'object' && gatehouse !== null ? gatehouse : {};
+            result.extensions = { ...result.extensions, gatehouse: { ...shown, subgraphs } };
           },
         };
       },
     },
   };
+}
+
+/** The values of a `gatehouse-debug` header other than `subgraph-calls`, comma-separated. */
+function withoutSubgraphCalls(header: string): string {
+  return header
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '' && !value.toLowerCase().includes(SUBGRAPH_CALLS_DEBUG))
+    .join(', ');
 }

@@ -22,6 +22,14 @@ import { useDashboard } from '../telemetry/dashboard/index.js';
 import { combineWatchers, watchPluginHooks } from '../telemetry/plugin-hooks.js';
 import { startTracing } from '../telemetry/tracing/index.js';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { compileIpRule, ipRulesConfigured, useIpRules } from '../security/ip-rules.js';
+import { useIntrospectionAccess } from '../security/introspection.js';
+import { useOperationLimits } from '../security/limits/index.js';
+import { useDemandControl } from '../security/cost/index.js';
+import { useRequestLimits } from '../security/requests.js';
+import { useApqHashCheck } from '../security/persisted/apq.js';
+import { trustedDocumentsNeeded, useTrustedDocuments } from '../security/persisted/trusted-documents.js';
+import { registrySafelistSources } from '../security/persisted/registry-source.js';
 import type { GatewayPlugin } from './plugin.js';
 import type { GatewayResources } from './resources.js';
 
@@ -79,7 +87,10 @@ export async function assemblePlugins(
     useDrain(() => server.draining()),
     config.cors !== undefined && useCors(config.cors),
     useCsrfPrevention(),
-    // security at the edge: IP rules and request limits plug in here (security/ip-rules, security/requests).
+    // security at the edge: IP rules when a request arrives, then batching once the body is read.
+    ipRulesConfigured(config.security.ipRules) &&
+      useIpRules(config.security.ipRules, { metricsPath: metricsOnGatewayPort(telemetry.metrics) }),
+    useRequestLimits(config.security.batching),
     config.registry.tokens.length > 0 && useAdminToken(config.registry.tokens),
     queryPlanAccessNeeded(config) && useQueryPlanAccess(config),
     // identity
@@ -88,6 +99,22 @@ export async function assemblePlugins(
     // traffic: rate limits and quotas plug in here.
     // security: persisted queries and trusted documents (security/persisted), operation limits
     // (security/limits), introspection access (security/introspection), demand control (security/cost).
+    // Trusted documents first: they fill in the text of id-only requests the others then check.
+    trustedDocumentsNeeded(config.security.trustedDocuments) &&
+      (await useTrustedDocuments(config.security.trustedDocuments, {
+        logger: resources.logger,
+        sources: registrySafelistSources(config, resources),
+      })),
+    config.security.apq.enabled && useApqHashCheck(),
+    useOperationLimits(config.security.limits, resources.logger),
+    !config.introspection &&
+      useIntrospectionAccess(config.security.introspection, {
+        adminTokens: config.registry.tokens.length > 0,
+      }),
+    useDemandControl(config.security.cost, {
+      production: config.production,
+      logsDebug: resources.logger.isLevelEnabled('debug'),
+    }),
     useOperationResolution(),
     // cache: the response cache plugs in here.
     // authorization
@@ -114,6 +141,7 @@ export async function assemblePlugins(
         host: config.server.host,
         breakers: breaker && (() => breaker.states()),
         supergraph: options.supergraph,
+        admit: config.security.ipRules.metrics && compileIpRule(config.security.ipRules.metrics),
         onScrapeError: (error) =>
           resources.logger.warn({ err: error }, 'metrics: a scrape could not be answered'),
       }),
@@ -143,6 +171,11 @@ export async function assemblePlugins(
   const list = plugins.filter((plugin): plugin is GatewayPlugin => plugin !== undefined && plugin !== false);
   const watch = combineWatchers(observes && noteRefusals, tracing?.watchHook);
   return watch ? list.map((plugin) => watchPluginHooks(plugin, watch)) : list;
+}
+
+/** The metrics' path when they are served on the gateway port (not on their own). */
+function metricsOnGatewayPort(metrics: GatehouseConfig['telemetry']['metrics']): string | undefined {
+  return metrics.enabled && metrics.port === undefined ? metrics.path : undefined;
 }
 
 /** The registry stage operations are reported under: the one followed, else the gateway's own. */

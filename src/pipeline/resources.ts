@@ -4,6 +4,7 @@ import type { GatehouseConfig } from '../config/load.js';
 import { HttpPools } from '../execution/transport/http-pools.js';
 import { createRegistry, type EmbeddedRegistry } from '../registry/service.js';
 import { openStore, type Store } from '../store/index.js';
+import { connectRedis, type Redis } from '../store/key-value-redis.js';
 
 /**
  * What the plugins share, created once per gateway by {@link createResources} (the composition
@@ -20,6 +21,8 @@ export interface GatewayResources {
   readonly authorizer: AuthorizerClient | undefined;
   /** Keep-alive connections to subgraphs and REST services. */
   readonly http: HttpPools;
+  /** The one Redis client (`redis:`), shared by what keeps state across workers (APQ, traffic). */
+  readonly redis: Redis | undefined;
 }
 
 export interface OwnedResources extends GatewayResources {
@@ -46,7 +49,13 @@ export async function createResources(config: GatehouseConfig, logger: Logger): 
     const authorizer = config.auth.authorizer && createAuthorizerClient(config.auth.authorizer, logger);
     const http = new HttpPools(config.connectors.connectionsPerOrigin);
     disposers.push(() => http.close());
-    return { logger, store, registry, authorizer, http, dispose };
+    const redis = config.redis && (await connectRedis(config.redis, logger));
+    if (redis)
+      disposers.push(async () => {
+        // quit() lets commands in flight finish; a connection that is down is just dropped.
+        await redis.quit().catch(() => redis.disconnect());
+      });
+    return { logger, store, registry, authorizer, http, redis, dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -2,9 +2,14 @@ import type { Logger } from 'pino';
 import type { StoredVersion } from '../store/registry.js';
 import { RegistryError } from './types.js';
 
-export interface ChangeWaitersOptions {
+/**
+ * `T` is what a waiter gets: a stage's supergraph version, or its safelist. `headHash` reads what
+ * identifies the current one cheaply, `head` reads it, `hashOf` says what identifies a read one.
+ */
+export interface ChangeWaitersOptions<T = StoredVersion> {
   headHash(stage: string): Promise<string | undefined>;
-  head(stage: string): Promise<StoredVersion | undefined>;
+  head(stage: string): Promise<T | undefined>;
+  hashOf(value: T): string;
   /** Commits made by other processes (PostgreSQL LISTEN/NOTIFY), when the store can tell. */
   subscribe?: ((listener: (stage: string) => void) => Promise<() => Promise<void>>) | undefined;
   /** Waiters one process holds at most; more are refused rather than exhausting memory. */
@@ -14,9 +19,9 @@ export interface ChangeWaitersOptions {
   logger?: Logger | undefined;
 }
 
-interface Waiter {
+interface Waiter<T> {
   knownHash: string | undefined;
-  finish(version: StoredVersion | undefined): void;
+  finish(version: T | undefined): void;
 }
 
 /**
@@ -24,22 +29,22 @@ interface Waiter {
  * from the one the waiter knows. Three things wake it: this process's commits (`changed`), another
  * process's commits (`subscribe`), and, while anyone waits, a poll of the head hash.
  */
-export class ChangeWaiters {
-  private readonly byStage = new Map<string, Set<Waiter>>();
+export class ChangeWaiters<T = StoredVersion> {
+  private readonly byStage = new Map<string, Set<Waiter<T>>>();
   private count = 0;
   private poll: NodeJS.Timeout | undefined;
   private polling = false;
   private subscription: Promise<(() => Promise<void>) | undefined> | undefined;
   private closed = false;
 
-  constructor(private readonly options: ChangeWaitersOptions) {}
+  constructor(private readonly options: ChangeWaitersOptions<T>) {}
 
   wait(
     stage: string,
     knownHash: string | undefined,
     waitMs: number,
     signal?: AbortSignal,
-  ): Promise<StoredVersion | undefined> {
+  ): Promise<T | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     if (this.count >= this.options.maxWaiters) {
       throw new RegistryError(
@@ -49,7 +54,7 @@ export class ChangeWaiters {
     }
     return new Promise((resolve) => {
       let done = false;
-      const finish = (version: StoredVersion | undefined) => {
+      const finish = (version: T | undefined) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
@@ -58,7 +63,7 @@ export class ChangeWaiters {
         resolve(version);
       };
       const onAbort = () => finish(undefined);
-      const waiter: Waiter = { knownHash, finish };
+      const waiter: Waiter<T> = { knownHash, finish };
       const timer = setTimeout(() => finish(undefined), Math.max(0, waitMs));
       if (signal?.aborted) return finish(undefined);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -81,7 +86,7 @@ export class ChangeWaiters {
     await unsubscribe?.();
   }
 
-  private add(stage: string, waiter: Waiter): void {
+  private add(stage: string, waiter: Waiter<T>): void {
     let waiters = this.byStage.get(stage);
     if (waiters === undefined) {
       waiters = new Set();
@@ -102,7 +107,7 @@ export class ChangeWaiters {
     }
   }
 
-  private remove(stage: string, waiter: Waiter): void {
+  private remove(stage: string, waiter: Waiter<T>): void {
     const waiters = this.byStage.get(stage);
     if (waiters === undefined || !waiters.delete(waiter)) return;
     this.count--;
@@ -132,7 +137,8 @@ export class ChangeWaiters {
       if (stale.length === 0) return;
       const head = await this.options.head(stage);
       if (head === undefined) return;
-      for (const waiter of stale) if (waiter.knownHash !== head.hash) waiter.finish(head);
+      const headHash = this.options.hashOf(head);
+      for (const waiter of stale) if (waiter.knownHash !== headHash) waiter.finish(head);
     } catch (error) {
       this.options.logger?.warn({ err: error, stage }, 'registry: cannot read the stage head; retrying');
     }

@@ -56,6 +56,8 @@ const REGISTRY_ERROR_CODES: Record<RegistryError['code'], true> = {
   SCHEMA_TOO_LARGE: true,
   EMPTY_STAGE: true,
   UNAVAILABLE: true,
+  DOCUMENT_ID_CONFLICT: true,
+  SAFELIST_TOO_LARGE: true,
 };
 
 /** The registry's base URL for messages: without credentials, query or trailing slash. */

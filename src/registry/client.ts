@@ -10,6 +10,7 @@ import {
   type CallResult,
 } from './client-http.js';
 import { MAX_USAGE_RECORDS, MAX_WAIT_MS } from './http-input.js';
+import { fetchSafelist, pushSafelistOverHttp } from './safelist-client.js';
 import {
   RegistryError,
   type ChangeOutcome,
@@ -18,6 +19,9 @@ import {
   type Registry,
   type RegistrySubgraph,
   type RemoveRequest,
+  type Safelist,
+  type SafelistPushOutcome,
+  type SafelistPushRequest,
   type StoredVersion,
   type VersionDiff,
   type VersionSummary,
@@ -194,8 +198,52 @@ export class RegistryClient implements Registry {
     }
   }
 
+  pushSafelist(request: SafelistPushRequest): Promise<SafelistPushOutcome> {
+    return pushSafelistOverHttp(this.options.url, request, this.connection());
+  }
+
+  async safelist(stage: string): Promise<Safelist> {
+    const fetched = await fetchSafelist(this.options.url, stage, this.connection());
+    if (fetched.status !== 'changed')
+      throw new RegistryRequestError('The registry answered 304 to a plain read');
+    return fetched.safelist;
+  }
+
+  /** Long-polls the stage's safelist (30 s at a time) until its revision differs or `waitMs` pass. */
+  async waitForSafelistChange(
+    stage: string,
+    knownRevision: number | undefined,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Safelist | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || signal?.aborted) return undefined;
+      const fetched = await fetchSafelist(this.options.url, stage, {
+        ...this.connection(),
+        revision: knownRevision,
+        waitMs: Math.min(remaining, MAX_WAIT_MS),
+        signal,
+      }).catch((error: unknown) => {
+        if (signal?.aborted) return undefined;
+        throw error;
+      });
+      if (fetched?.status === 'changed') return fetched.safelist;
+    }
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  private connection() {
+    return {
+      token: this.options.token,
+      dispatcher: this.agent,
+      timeoutMs: this.options.timeoutMs,
+      maxResponseBytes: this.options.maxResponseBytes,
+    };
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createTokenCheck, type RegistryToken } from './http-auth.js';
 import { parseInput, publishRequest, usageRecords } from './http-input.js';
-import { RegistryError, type ChangeOutcome, type Registry, type StoredVersion } from './types.js';
+import { SAFELIST_LIMITS } from '../store/safelist.js';
+import { RegistryError, type ChangeOutcome, type Registry } from './types.js';
 
 /** Where the API lives; the registry page and gateways following a stage use the same prefix. */
 export const REGISTRY_API_PREFIX = '/registry/v1';
@@ -29,6 +30,8 @@ const REGISTRY_ERROR_STATUS: Record<RegistryError['code'], number> = {
   EMPTY_STAGE: 404,
   SCHEMA_TOO_LARGE: 413,
   UNAVAILABLE: 503,
+  DOCUMENT_ID_CONFLICT: 409,
+  SAFELIST_TOO_LARGE: 413,
 };
 
 /** Codes of the API's error bodies (`{ error: { code, message } }`) and their statuses. */
@@ -67,8 +70,11 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
   // Long-polls in flight: ended (answered 304) when the server closes, so shutdown need not wait.
   const waiting = new Set<AbortController>();
 
+  // A safelist push carries a whole manifest, which is bounded on its own (SAFELIST_LIMITS).
+  const isSafelistPush = (method: string | string[], url: string) =>
+    method === 'POST' && url.endsWith('/safelist');
   app.addHook('onRoute', (route) => {
-    route.bodyLimit = bodyLimit;
+    route.bodyLimit = isSafelistPush(route.method, route.url) ? SAFELIST_LIMITS.pushBytes : bodyLimit;
   });
   // Bodies are JSON only (the gateway's app already drops text/plain, a CSRF vector).
   if (app.hasContentTypeParser('text/plain')) app.removeContentTypeParser('text/plain');
@@ -102,6 +108,13 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
       return send(reply, error.code, error.message);
     }
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+      if (isSafelistPush(request.method, request.url.split('?')[0] ?? '')) {
+        return send(
+          reply,
+          'SAFELIST_TOO_LARGE',
+          `The push is larger than the registry's limit of ${SAFELIST_LIMITS.pushBytes} bytes per push: split the manifest.`,
+        );
+      }
       return send(
         reply,
         'SCHEMA_TOO_LARGE',
@@ -218,7 +231,9 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
     const known = entityTag(request.headers['if-none-match']);
     let version = await registry.current(stage);
     if (wait > 0 && version?.hash === known) {
-      version = (await waitForChange(stage, known, wait, reply)) ?? (await registry.current(stage));
+      version =
+        (await held(reply, (signal) => registry.waitForChange(stage, known, wait, signal))) ??
+        (await registry.current(stage));
     }
     if (version === undefined) {
       throw new RegistryError('EMPTY_STAGE', `Nothing has been published to stage "${stage}" yet.`);
@@ -233,20 +248,49 @@ function registryRoutes(app: FastifyInstance, options: RegistryApiOptions): void
     return reply.type('text/plain; charset=utf-8').send(version.supergraphSdl);
   });
 
-  /** Waits for the stage to change; ends early (undefined) when the client leaves or the server closes. */
-  async function waitForChange(
-    stage: string,
-    known: string | undefined,
-    waitMs: number,
+  app.post('/stages/:stage/safelist', async (request, reply) => {
+    const stage = stageOf(request);
+    const body = parseInput('safelistBody', 'body', request.body);
+    const outcome = await registry.pushSafelist({ stage, ...body }, actorOf(request));
+    return reply.code(outcome.added.length > 0 ? 201 : 200).send(outcome);
+  });
+
+  // Gateways trusting the stage's documents poll this; the revision (how many documents the stage
+  // holds, which only grows) is the ETag, so an unchanged safelist costs a count and a 304.
+  app.get('/stages/:stage/safelist', async (request, reply) => {
+    const stage = stageOf(request);
+    const { wait = 0 } = parseInput('supergraphQuery', 'query', request.query);
+    const tag = entityTag(request.headers['if-none-match']);
+    const known = tag !== undefined && /^\d+$/.test(tag) ? Number(tag) : undefined;
+    let safelist = await registry.safelist(stage);
+    if (wait > 0 && safelist.revision === known) {
+      safelist =
+        (await held(reply, (signal) => registry.waitForSafelistChange(stage, known, wait, signal))) ??
+        (await registry.safelist(stage));
+    }
+    reply
+      .header('etag', `"${safelist.revision}"`)
+      .header('x-gatehouse-safelist-revision', String(safelist.revision))
+      .header('cache-control', 'no-cache');
+    if (closing) reply.header('connection', 'close');
+    if (safelist.revision === known) return reply.code(304).send();
+    return safelist;
+  });
+
+  /** Runs a long-poll; ends it early (undefined) when the client leaves or the server closes. */
+  async function held<T>(
     reply: FastifyReply,
-  ): Promise<StoredVersion | undefined> {
+    wait: (signal: AbortSignal) => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const controller = new AbortController();
     const abort = () => controller.abort();
     waiting.add(controller);
     // 'close' on the response: it was sent, or the connection went away before that.
     reply.raw.once('close', abort);
+    // Gone while the handler read the store (before the listener): 'close' will not come again.
+    if (closing || reply.request.raw.socket.destroyed) abort();
     try {
-      return await registry.waitForChange(stage, known, waitMs, controller.signal);
+      return await wait(controller.signal);
     } catch (error) {
       if (controller.signal.aborted) return undefined;
       throw error;

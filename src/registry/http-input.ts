@@ -69,6 +69,13 @@ const schemas = {
   publishBody,
   rollbackBody: z.strictObject({ to: versionId }),
   promoteBody: z.strictObject({ from: stageName }),
+  safelistBody: z.strictObject({
+    manifest: z.record(z.string(), z.unknown(), {
+      error: "expected the manifest as a JSON object (Apollo's persisted-query manifest or Relay's map)",
+    }),
+    clientName: text(256).min(1, 'expected a client name').optional(),
+    clientVersion: text(256).min(1, 'expected a client version').optional(),
+  }),
   usageBody: z.strictObject({
     records: z.array(usageRecord).max(MAX_USAGE_RECORDS, `expected at most ${MAX_USAGE_RECORDS} records`),
   }),

@@ -11,6 +11,7 @@ import { USAGE_LIMITS } from '../store/registry.js';
 import { assertUsageWithinLimits } from '../store/usage-limits.js';
 import { ChangeWaiters } from './change-waiters.js';
 import { ChangeEvaluator, type Evaluation } from './evaluate-change.js';
+import { SafelistService } from './safelist-service.js';
 import {
   RegistryError,
   type ChangeOutcome,
@@ -18,6 +19,9 @@ import {
   type PublishRequest,
   type Registry,
   type RemoveRequest,
+  type Safelist,
+  type SafelistPushOutcome,
+  type SafelistPushRequest,
   type VersionDiff,
   type VersionSummary,
 } from './types.js';
@@ -74,6 +78,7 @@ class RegistryService implements EmbeddedRegistry {
   private readonly stageNames: readonly string[];
   private readonly checks: ChangeEvaluator;
   private readonly waiters: ChangeWaiters;
+  private readonly safelists: SafelistService;
 
   constructor(private readonly options: RegistryOptions) {
     this.repository = options.repository;
@@ -82,11 +87,13 @@ class RegistryService implements EmbeddedRegistry {
     this.waiters = new ChangeWaiters({
       headHash: (stage) => this.repository.headHash(stage),
       head: (stage) => this.repository.head(stage),
+      hashOf: (version) => version.hash,
       subscribe: this.repository.subscribe?.bind(this.repository),
       maxWaiters: 10_000,
       pollMs: 500,
       logger: options.logger,
     });
+    this.safelists = new SafelistService(options);
   }
 
   stages(): readonly string[] {
@@ -337,8 +344,25 @@ class RegistryService implements EmbeddedRegistry {
     }
   }
 
+  pushSafelist(request: SafelistPushRequest, actor: string): Promise<SafelistPushOutcome> {
+    return this.safelists.push(request, actor);
+  }
+
+  safelist(stage: string): Promise<Safelist> {
+    return this.safelists.safelist(stage);
+  }
+
+  waitForSafelistChange(
+    stage: string,
+    knownRevision: number | undefined,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Safelist | undefined> {
+    return this.safelists.wait(stage, knownRevision, waitMs, signal);
+  }
+
   async close(): Promise<void> {
-    await this.waiters.close();
+    await Promise.all([this.waiters.close(), this.safelists.close()]);
   }
 
   /** Runs a change as the only writer, then wakes this process's long-polls on the stage. */

@@ -1,6 +1,8 @@
 import type { RegistrySubgraph, StoredVersion, UsageRecord, VersionAction } from '../store/registry.js';
+import type { SafelistDocument } from '../store/safelist.js';
 
 export type { RegistrySubgraph, StoredVersion, UsageRecord, VersionAction } from '../store/registry.js';
+export type { SafelistDocument } from '../store/safelist.js';
 
 /** A composition error, with the subgraph and file:line:column it points at. */
 export interface CompositionProblem {
@@ -88,6 +90,35 @@ export type ChangeOutcome =
   | { status: 'unchanged'; version: VersionSummary; report: CheckReport }
   | { status: 'rejected'; report: CheckReport };
 
+/** `gatehouse safelist push`: a manifest (Apollo's or Relay's format) for a stage and a client. */
+export interface SafelistPushRequest {
+  stage: string;
+  /** The manifest as parsed JSON; the registry reads either format (registry/safelist-manifest.ts). */
+  manifest: unknown;
+  clientName?: string | undefined;
+  clientVersion?: string | undefined;
+}
+
+export interface SafelistPushOutcome {
+  stage: string;
+  format: 'apollo' | 'relay';
+  clientName: string | null;
+  clientVersion: string | null;
+  /** Ids this push stored. */
+  added: string[];
+  /** Ids the stage had already, with the same text. */
+  existing: string[];
+  /** The stage's safelist revision after the push. */
+  revision: number;
+}
+
+/** A stage's safelist: every document pushed to it, and its revision (the count; it only grows). */
+export interface Safelist {
+  stage: string;
+  revision: number;
+  documents: SafelistDocument[];
+}
+
 /** The registry's operations, the same in process (embedded) and over HTTP (registry/client.ts). */
 export interface Registry {
   stages(): readonly string[];
@@ -116,6 +147,19 @@ export interface Registry {
     signal?: AbortSignal,
   ): Promise<StoredVersion | undefined>;
   recordUsage(records: readonly UsageRecord[]): Promise<void>;
+  /** Adds the manifest's operations to the stage's safelist, all or none. */
+  pushSafelist(request: SafelistPushRequest, actor: string): Promise<SafelistPushOutcome>;
+  safelist(stage: string): Promise<Safelist>;
+  /**
+   * Resolves with the stage's safelist as soon as its revision differs from `knownRevision`, or
+   * with undefined after `waitMs` (a long-poll).
+   */
+  waitForSafelistChange(
+    stage: string,
+    knownRevision: number | undefined,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<Safelist | undefined>;
   close(): Promise<void>;
 }
 
@@ -143,7 +187,11 @@ export class RegistryError extends Error {
       | 'SCHEMA_TOO_LARGE'
       | 'EMPTY_STAGE'
       /** Too many long-polls waiting in this process (503): try again shortly. */
-      | 'UNAVAILABLE',
+      | 'UNAVAILABLE'
+      /** A safelist push reuses an id with another operation text (409). */
+      | 'DOCUMENT_ID_CONFLICT'
+      /** A safelist push, or the stage's safelist after it, is past a limit (413). */
+      | 'SAFELIST_TOO_LARGE',
     message: string,
   ) {
     super(message);

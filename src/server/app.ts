@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import type { GatehouseConfig } from '../config/load.js';
 import { sendError } from '../edge/reply.js';
+import { clientErrorHandler, drainRefusedBody } from '../security/requests.js';
 import { echoRequestId, requestIdOf } from '../telemetry/request-id.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import type { Registry } from '../registry/types.js';
@@ -45,7 +46,8 @@ export async function buildApp({
     trustProxy: config.server.trustedProxies.length > 0 ? [...config.server.trustedProxies] : false,
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
-    ...connectionLimits(config.server),
+    ...connectionLimits(config.server, config.security.maxHeaderBytes),
+    clientErrorHandler: clientErrorHandler(config.security.maxHeaderBytes),
   });
   // Only JSON bodies are GraphQL requests here; text/plain would also be a CSRF vector.
   app.removeContentTypeParser('text/plain');
@@ -111,7 +113,7 @@ export async function buildApp({
  * request deadline on a timer (`connectionsCheckingInterval`, 30 s by default): it runs often enough
  * here that a connection is closed within a quarter of the deadline after it passes.
  */
-function connectionLimits(server: GatehouseConfig['server']) {
+function connectionLimits(server: GatehouseConfig['server'], maxHeaderBytes: number) {
   const { requestTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } = server;
   return {
     requestTimeout: requestTimeoutMs,
@@ -120,6 +122,8 @@ function connectionLimits(server: GatehouseConfig['server']) {
     http: {
       headersTimeout: Math.min(requestTimeoutMs, 60_000),
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+      // A larger request head is refused by Node with 431 (security/requests.ts words it).
+      maxHeaderSize: maxHeaderBytes,
     },
   };
 }
@@ -143,7 +147,15 @@ async function installEdge(app: FastifyInstance, { edge, register }: GatewayPlug
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = error.statusCode ?? 500;
-  if (status === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE');
+  if (status === 413) {
+    drainRefusedBody(request, reply);
+    const limit = request.routeOptions.bodyLimit;
+    return sendError(
+      reply,
+      'PAYLOAD_TOO_LARGE',
+      `The request body is larger than the limit of ${limit} bytes (server.bodyLimitBytes).`,
+    );
+  }
   if (status === 415) return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE');
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
     return sendError(reply, 'INVALID_JSON', 'The request body is empty.');
@@ -161,6 +173,6 @@ function hasQuery(request: FastifyRequest): boolean {
   // Anything that is not a single request object is left to Apollo Server to reject in its own words.
   if (typeof params !== 'object' || params === null || Array.isArray(params)) return true;
   if (typeof params.query === 'string' && params.query.trim() !== '') return true;
-  // Persisted queries carry a hash instead of the text.
-  return params.extensions !== undefined;
+  // Persisted queries carry a hash (APQ) or a trusted document's id (`documentId`) instead of the text.
+  return params.extensions !== undefined || typeof params.documentId === 'string';
 }

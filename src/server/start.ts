@@ -129,6 +129,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       logger: app.log,
       plugins,
       http: resources.http,
+      redis: resources.redis,
     });
     const served = runtime;
     supergraph.follow((next) => served.updateSupergraph(next.sdl));

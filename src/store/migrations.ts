@@ -83,6 +83,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-safelist': {
+    async up(db: Kysely<unknown>) {
+      // An id is a hash of the operation's text, so (stage, id) names one text for good: a push
+      // that reuses an id with another text is refused, and rows are never updated.
+      await db.schema
+        .createTable('registry_safelist')
+        .addColumn('stage', 'text', (column) => column.notNull())
+        .addColumn('id', 'text', (column) => column.notNull())
+        .addColumn('body', 'text', (column) => column.notNull())
+        .addColumn('client_name', 'text')
+        .addColumn('client_version', 'text')
+        .addColumn('pushed_by', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('registry_safelist_key', ['stage', 'id'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
@@ -133,9 +150,21 @@ export interface RegistryOperationCoordinatesTable {
   coordinate: string;
 }
 
+export interface RegistrySafelistTable {
+  stage: string;
+  id: string;
+  body: string;
+  client_name: string | null;
+  client_version: string | null;
+  /** Name of the admin token that pushed it. */
+  pushed_by: string;
+  created_at: string;
+}
+
 export interface StoreDatabase {
   api_keys: ApiKeysTable;
   registry_versions: RegistryVersionsTable;
   registry_usage: RegistryUsageTable;
   registry_operation_coordinates: RegistryOperationCoordinatesTable;
+  registry_safelist: RegistrySafelistTable;
 }

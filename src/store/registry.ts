@@ -1,3 +1,5 @@
+import type { SafelistDocument, SafelistPush, SafelistPushResult } from './safelist.js';
+
 /**
  * The registry concern of the store: stages' supergraph versions and the usage gateways report.
  * Every engine implements it and passes the same tests (test/integration/registry-store.test.ts).
@@ -107,8 +109,19 @@ export interface RegistryRepository {
    */
   usageOf(stage: string, coordinates: readonly string[], since: Date): Promise<CoordinateUsage[]>;
   /**
+   * Adds the push's documents the stage does not have yet, all or nothing, as the only registry
+   * writer. Fails with `SafelistConflict` when an id is stored with another text, and `SafelistFull`
+   * past {@link SAFELIST_LIMITS}`.documentsPerStage`.
+   */
+  pushSafelist(push: SafelistPush): Promise<SafelistPushResult>;
+  /** The stage's safelisted documents, oldest first. */
+  safelist(stage: string): Promise<SafelistDocument[]>;
+  /** How many documents the stage's safelist holds; it only grows, so it is cheap to poll. */
+  safelistRevision(stage: string): Promise<number>;
+  /**
    * Calls `listener` with the stage when another process commits a version (PostgreSQL
-   * LISTEN/NOTIFY); undefined when the engine cannot tell (SQLite: poll `headHash`).
+   * LISTEN/NOTIFY), or with `safelist:<stage>` when it pushes to a stage's safelist; undefined
+   * when the engine cannot tell (SQLite: poll `headHash` and `safelistRevision`).
    */
   subscribe?(listener: (stage: string) => void): Promise<() => Promise<void>>;
 }

@@ -10,6 +10,13 @@ import type {
   UsageRecord,
   VersionAction,
 } from './registry.js';
+import {
+  SAFELIST_CHANGE_PREFIX,
+  type SafelistDocument,
+  type SafelistPush,
+  type SafelistPushResult,
+} from './safelist.js';
+import { pushSafelist, safelistOf, safelistRevision } from './sql-safelist.js';
 import { assertUsageWithinLimits } from './usage-limits.js';
 
 /**
@@ -51,9 +58,30 @@ export class SqlRegistry implements RegistryRepository {
   }
 
   exclusive<T>(work: (writer: RegistryWriter) => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => this.lock.run((db) => this.withWriter(db, work)));
+    return this.locked((db) => this.withWriter(db, work));
+  }
+
+  /** Runs `work` under the write lock, after this process's writers queued before it. */
+  private locked<T>(work: (db: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => this.lock.run(work));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  pushSafelist(push: SafelistPush): Promise<SafelistPushResult> {
+    return this.locked(async (db) => {
+      const result = await pushSafelist(db, push);
+      if (result.added.length > 0) await this.lock.announce?.(db, `${SAFELIST_CHANGE_PREFIX}${push.stage}`);
+      return result;
+    });
+  }
+
+  safelist(stage: string): Promise<SafelistDocument[]> {
+    return safelistOf(this.db, stage);
+  }
+
+  safelistRevision(stage: string): Promise<number> {
+    return safelistRevision(this.db, stage);
   }
 
   private async withWriter<T>(

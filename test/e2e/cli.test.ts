@@ -223,8 +223,8 @@ describe('gatehouse serve --supergraph', () => {
     try {
       const url = await cli.waitFor(/http:\/\/127\.0\.0\.1:\d+\/graphql/);
       const introspection = await postGraphQL(url, { query: '{ __schema { types { name } } }' });
-      expect(introspection.status).toBe(400);
-      expect(JSON.stringify(introspection.body)).toMatch(/[Ii]ntrospection/);
+      expect(introspection.status).toBe(403);
+      expect(JSON.stringify(introspection.body)).toMatch(/INTROSPECTION_DISABLED/);
       expect((await fetch(url.replace('/graphql', '/sandbox/'))).status).toBe(404);
     } finally {
       expect(await cli.stop()).toBe(0);

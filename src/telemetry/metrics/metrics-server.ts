@@ -9,6 +9,11 @@ export interface MetricsServerOptions {
   port: number;
   path: string;
   scrape: (authorization: string | undefined) => Promise<ScrapeAnswer>;
+  /**
+   * `security.ipRules.metrics`: whether the peer's address may scrape. This port has no trusted
+   * proxies, so it is the address of the connection itself.
+   */
+  admit?: ((address: string | undefined) => boolean) | undefined;
 }
 
 /** A listening metrics port. */
@@ -25,6 +30,13 @@ export interface MetricsServer {
  */
 export async function listenMetrics(options: MetricsServerOptions): Promise<MetricsServer> {
   const server = createServer((request, response) => {
+    const address = request.socket.remoteAddress;
+    if (options.admit !== undefined && !options.admit(address)) {
+      const message = `Requests from ${address ?? 'an unknown address'} are not allowed on /metrics.`;
+      const refused = JSON.stringify(errorBody('IP_NOT_ALLOWED', message));
+      response.writeHead(403, { 'content-type': 'application/json' }).end(refused);
+      return;
+    }
     const path = (request.url ?? '/').split('?', 1)[0];
     if (path !== options.path || (request.method !== 'GET' && request.method !== 'HEAD')) {
       const notFound = JSON.stringify(errorBody('NOT_FOUND'));

@@ -17,6 +17,8 @@ export interface MetricsOptions {
   supergraph?: (() => ServedSupergraphView) | undefined;
   /** Hears a scrape that could not be answered. */
   onScrapeError?: ((error: unknown) => void) | undefined;
+  /** `security.ipRules.metrics` on the metrics' own port (the ip-rules plugin guards the gateway port). */
+  admit?: ((address: string | undefined) => boolean) | undefined;
 }
 
 /**
@@ -52,7 +54,7 @@ export function useMetrics(config: TelemetryConfig['metrics'], options: MetricsO
     }
     // With the gateway port: a port in use fails the start, and closing the gateway closes it.
     app.addHook('onReady', async () => {
-      server = await listenMetrics({ host: options.host, port, path, scrape });
+      server = await listenMetrics({ host: options.host, port, path, scrape, admit: options.admit });
     });
     app.addHook('onClose', async () => {
       await server?.close();

@@ -11,6 +11,7 @@ beforeEach(async () => {
   waiters = new ChangeWaiters({
     headHash: (stage) => store.registry.headHash(stage),
     head: (stage) => store.registry.head(stage),
+    hashOf: (version) => version.hash,
     maxWaiters: 2,
     pollMs: 100,
   });
