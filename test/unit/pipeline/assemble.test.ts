@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { resolveConfig } from '../../../src/config/load.js';
 import { assemblePlugins, type AssembleOptions } from '../../../src/pipeline/assemble.js';
 import type { GatewayPlugin } from '../../../src/pipeline/plugin.js';
@@ -36,7 +39,11 @@ describe('the plugin list', () => {
       'observe-request',
       'drain',
       'csrf-prevention',
+      'request-limits',
       'query-plan-access',
+      'apq',
+      'operation-limits',
+      'demand-control',
       'operation-resolution',
       'authorization',
       'inflight-dedupe',
@@ -67,10 +74,28 @@ describe('the plugin list', () => {
     expect((await pluginNames({}, 'warn', { usageSink })).at(-1)).toBe('usage-reporting');
   });
 
+  it('leaves out each protection that is switched off', async () => {
+    const names = await pluginNames({
+      security: { limits: { mode: 'off' }, cost: { mode: 'off' }, apq: { enabled: false } },
+    });
+    for (const name of ['operation-limits', 'demand-control', 'apq', 'trusted-documents', 'ip-rules'])
+      expect(names).not.toContain(name);
+  });
+
   it('for a full config: every feature, in the order edge, identity, security, authorization, execution, telemetry, usage', async () => {
+    const manifestDir = mkdtempSync(join(tmpdir(), 'gatehouse-assemble-'));
+    const manifest = join(manifestDir, 'manifest.json');
+    writeFileSync(manifest, JSON.stringify({ abc: 'query Q { __typename }' }));
+    onTestFinished(() => rmSync(manifestDir, { recursive: true, force: true }));
     expect(
       await pluginNames(
         {
+          introspection: false,
+          registry: { tokens: [{ name: 'ops', token: 'an-admin-token-of-enough-length' }] },
+          security: {
+            ipRules: { admin: { allow: ['10.0.0.0/8'] } },
+            trustedDocuments: { mode: 'log', manifests: [manifest] },
+          },
           cors: { origins: ['https://app.example.com'] },
           store: { sqlite: ':memory:' },
           auth: {
@@ -93,8 +118,16 @@ describe('the plugin list', () => {
       'drain',
       'cors',
       'csrf-prevention',
+      'ip-rules',
+      'request-limits',
+      'admin-token',
       'query-plan-access',
       'identity',
+      'trusted-documents',
+      'apq',
+      'operation-limits',
+      'introspection-access',
+      'demand-control',
       'operation-resolution',
       'authorization',
       'header-rules',
