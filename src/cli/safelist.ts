@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import { Command } from 'commander';
 import { UserFacingError } from '../errors.js';
-import type { Manifest } from '../registry/safelist-manifest.js';
 import type { Safelist, SafelistDocument, SafelistPushOutcome } from '../registry/types.js';
+import type { Manifest } from '../security/persisted/manifest.js';
+import { SAFELIST_LIMITS } from '../store/safelist.js';
 import { runCommand } from './output.js';
 import {
   outputFormat,
@@ -61,10 +62,10 @@ async function push(path: string, flags: PushFlags): Promise<void> {
   const format = outputFormat(flags);
   const stage = stageOf(flags);
   const json = await readManifestFile(path);
-  const { parseManifest, ManifestError } = await import('../registry/safelist-manifest.js');
+  const { parseManifest, ManifestError } = await import('../security/persisted/manifest.js');
   let manifest: Manifest;
   try {
-    manifest = parseManifest(json);
+    manifest = parseManifest(json, { documentsPerPush: SAFELIST_LIMITS.documentsPerPush });
   } catch (error) {
     if (error instanceof ManifestError) {
       throw new UserFacingError(`The manifest ${path} cannot be pushed:`, [...error.problems]);

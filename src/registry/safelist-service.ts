@@ -6,8 +6,8 @@ import {
   SafelistConflict,
   SafelistFull,
 } from '../store/safelist.js';
+import { ManifestError, parseManifest } from '../security/persisted/manifest.js';
 import { ChangeWaiters } from './change-waiters.js';
-import { ManifestError, parseManifest } from './safelist-manifest.js';
 import { RegistryError, type Safelist, type SafelistPushOutcome, type SafelistPushRequest } from './types.js';
 import { assertActor, assertStage } from './validate-request.js';
 
@@ -57,7 +57,9 @@ export class SafelistService {
     const clientVersion = clientField('clientVersion', request.clientVersion);
     let manifest;
     try {
-      manifest = parseManifest(request.manifest);
+      manifest = parseManifest(request.manifest, {
+        documentsPerPush: SAFELIST_LIMITS.documentsPerPush,
+      });
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
       const code = error.tooLarge ? 'SAFELIST_TOO_LARGE' : 'INVALID_INPUT';

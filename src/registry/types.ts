@@ -93,7 +93,7 @@ export type ChangeOutcome =
 /** `gatehouse safelist push`: a manifest (Apollo's or Relay's format) for a stage and a client. */
 export interface SafelistPushRequest {
   stage: string;
-  /** The manifest as parsed JSON; the registry reads either format (registry/safelist-manifest.ts). */
+  /** The manifest as parsed JSON; the registry reads either format (security/persisted/manifest.ts). */
   manifest: unknown;
   clientName?: string | undefined;
   clientVersion?: string | undefined;

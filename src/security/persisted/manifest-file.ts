@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseManifest } from './manifest.js';
+import { parseManifestText } from './manifest.js';
 import type { TrustedDocument, TrustedDocumentSource } from './source.js';
 
 export interface ManifestFileOptions {
@@ -65,7 +65,7 @@ export class ManifestFileSource implements TrustedDocumentSource {
 
   private parse(text: string): TrustedDocument[] {
     try {
-      return parseManifest(text);
+      return parseManifestText(text).documents;
     } catch (error) {
       throw new Error(
         `The trusted-documents manifest ${this.options.path} is not valid: ${(error as Error).message}`,
