@@ -192,6 +192,7 @@ describe('the PostgreSQL store', () => {
       'kysely_migration',
       'kysely_migration_lock',
       'registry_operation_coordinates',
+      'registry_safelist',
       'registry_usage',
       'registry_versions',
     ]);
