@@ -116,17 +116,27 @@ export function useOperationLimits(
         const limits = limitsOf(request.principal);
         let refusal: Breach | undefined;
         let judged = false;
+        /** The breach to refuse: none when within the limits, or when `warn` logged it instead. */
+        const judge = (context: {
+          document: DocumentNode;
+          source?: string | undefined;
+          request: { operationName?: string | null | undefined };
+        }): Breach | undefined => {
+          const [breach, name] = breachOf(
+            context.document,
+            context.source,
+            context.request.operationName,
+            limits,
+          );
+          if (breach === undefined || enforce) return breach;
+          warn(request, breach, name);
+          return undefined;
+        };
         return {
           async validationDidStart(context) {
             judged = true;
-            const [breach, name] = breachOf(
-              context.document,
-              context.source,
-              context.request.operationName,
-              limits,
-            );
+            const breach = judge(context);
             if (breach === undefined) return;
-            if (!enforce) return warn(request, breach, name);
             refusal = breach;
             // Apollo Server reads the document again after this hook; see REFUSED_DOCUMENT.
             (context as { document: DocumentNode }).document = REFUSED_DOCUMENT;
@@ -136,14 +146,8 @@ export function useOperationLimits(
           async didResolveOperation(context) {
             // A new document was judged before validation; one from the document store is judged here.
             if (judged) return;
-            const [breach, name] = breachOf(
-              context.document,
-              context.source,
-              context.request.operationName,
-              limits,
-            );
+            const breach = judge(context);
             if (breach === undefined) return;
-            if (!enforce) return warn(request, breach, name);
             throw gatehouseError(breach.code, breach.message, { http: { status: 400 } });
           },
           async didEncounterErrors({ errors }) {
