@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli/program.js';
+import { resolveConfig } from '../../src/config/load.js';
 import { configReference } from '../../src/config/reference.js';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -22,6 +24,19 @@ describe('the README', () => {
       for (const option of command.options) {
         expect(readme, `gatehouse ${command.name()} ${option.long}`).toContain(option.long);
       }
+    }
+  });
+
+  it('gives only valid configs as examples of protection, in a dev and a prod stage', () => {
+    const section = readme.slice(
+      readme.indexOf('## Protection'),
+      readme.indexOf('\n## ', readme.indexOf('## Protection') + 1),
+    );
+    const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    expect(examples.length).toBeGreaterThan(5);
+    for (const example of examples) {
+      for (const stage of ['dev', 'prod'])
+        expect(() => resolveConfig(parse(example), { env: {}, stage }), example).not.toThrow();
     }
   });
 });
