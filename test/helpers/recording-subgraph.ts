@@ -100,3 +100,20 @@ export async function startRecordingSubgraph(options: RecordingSubgraphOptions):
       }),
   });
 }
+
+/**
+ * The `things` subgraph several tests put a gateway in front of: `type Query { thing: Thing }` with
+ * `type Thing @key(fields: "id") { id: ID! name: String }`, where `thing` is always
+ * `{ id: '1', name: 'one' }`.
+ */
+export function startThingsSubgraph(): Promise<RecordingSubgraph> {
+  return startRecordingSubgraph({
+    name: 'things',
+    sdl: `
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+      type Query { thing: Thing }
+      type Thing @key(fields: "id") { id: ID! name: String }
+    `,
+    resolvers: { Query: { thing: () => ({ id: '1', name: 'one' }) } },
+  });
+}

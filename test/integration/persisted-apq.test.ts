@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start.js';
 import { postGraphQL, startTestGateway } from '../helpers/gateway.js';
-import { startRecordingSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
+import { startThingsSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
 
 // Apollo's automatic persisted queries (security.apq): a client sends the SHA-256 of its query; the
 // gateway answers PERSISTED_QUERY_NOT_FOUND until the client has sent the query once with its hash.
@@ -29,15 +29,7 @@ let things: RecordingSubgraph;
 let redis: Redis;
 
 beforeAll(async () => {
-  things = await startRecordingSubgraph({
-    name: 'things',
-    sdl: `
-      extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-      type Query { thing: Thing }
-      type Thing @key(fields: "id") { id: ID! name: String }
-    `,
-    resolvers: { Query: { thing: () => ({ id: '1', name: 'one' }) } },
-  });
+  things = await startThingsSubgraph();
   redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
   await redis.connect();
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../src/server/start.js';
 import { postGraphQL, readResponse, startTestGateway } from '../helpers/gateway.js';
-import { startRecordingSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
+import { startThingsSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
 
 // Trusted documents (security.trustedDocuments) from manifest files, as a public API restricted to the
 // operations its own clients ship: one client's build wrote an Apollo manifest, another's a Relay one.
@@ -45,15 +45,7 @@ function replaceFile(path: string, text: string): void {
 }
 
 beforeAll(async () => {
-  things = await startRecordingSubgraph({
-    name: 'things',
-    sdl: `
-      extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-      type Query { thing: Thing }
-      type Thing @key(fields: "id") { id: ID! name: String }
-    `,
-    resolvers: { Query: { thing: () => ({ id: '1', name: 'one' }) } },
-  });
+  things = await startThingsSubgraph();
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-trusted-'));
   apolloManifest = join(dir, 'apollo.json');
   relayManifest = join(dir, 'relay.json');

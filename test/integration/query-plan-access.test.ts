@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RunningGateway } from '../../src/server/start.js';
 import { postGraphQL, startTestGateway } from '../helpers/gateway.js';
-import { startRecordingSubgraph, type RecordingSubgraph } from '../helpers/recording-subgraph.js';
+import {
+  startRecordingSubgraph,
+  startThingsSubgraph,
+  type RecordingSubgraph,
+} from '../helpers/recording-subgraph.js';
 
 const ADMIN_TOKEN = { name: 'ops', token: 'query-plan-access-admin-token-0123456789' };
 const QUERY = '{ thing { id name extra } }';
@@ -16,15 +20,7 @@ let things: RecordingSubgraph;
 let extras: RecordingSubgraph;
 
 beforeAll(async () => {
-  things = await startRecordingSubgraph({
-    name: 'things',
-    sdl: `
-      extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-      type Query { thing: Thing }
-      type Thing @key(fields: "id") { id: ID! name: String }
-    `,
-    resolvers: { Query: { thing: () => ({ id: '1', name: 'one' }) } },
-  });
+  things = await startThingsSubgraph();
   extras = await startRecordingSubgraph({
     name: 'extras',
     sdl: `
