@@ -135,6 +135,13 @@ export async function setQuery(page: Page, query: string): Promise<void> {
     const shown = squash(await readEditorText(page, SELECTORS.queryEditor));
     return shown.length > 0 && expected.startsWith(shown);
   }, 'the query editor to show the pasted query');
+  // GraphiQL takes in an edit 100 ms later (debounced): until then a run would send the previous
+  // query's operation name. It stores the query in the same step that settles the operation name.
+  await waitUntil(
+    async () =>
+      squash((await page.evaluate(() => localStorage.getItem('graphiql:query'))) ?? '') === expected,
+    'GraphiQL to take in the pasted query',
+  );
 }
 
 /**
