@@ -148,7 +148,8 @@ describe.each(engines)('registry storage on %s', (engine, storeCase) => {
     const now = new Date();
     await registry.recordUsage([
       usage({ count: 2, seenAt: new Date(now.getTime() - 1000) }),
-      usage({ count: 3 }),
+      // The latest sighting, at exactly `now` (the default, a fresh Date, may fall a millisecond later).
+      usage({ count: 3, seenAt: now }),
     ]);
     await registry.recordUsage([usage({ count: 5, seenAt: new Date(now.getTime() - 500) })]);
     await registry.recordUsage([
