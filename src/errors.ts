@@ -80,6 +80,17 @@ export const errorCatalogue = {
     status: 403,
     message: 'This operation is not one of the trusted documents this gateway runs.',
   },
+  // Traffic control (traffic:). RATE_LIMITED is also the field error of a subgraph call over its
+  // rule, inside a partial response.
+  RATE_LIMITED: { status: 429, message: 'Too many requests: a rate limit or quota is spent; retry later.' },
+  COST_BUDGET_EXHAUSTED: {
+    status: 429,
+    message: "The caller's cost budget for this period is spent; retry when the period resets.",
+  },
+  RATE_LIMIT_STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'The rate-limit store cannot be reached, and the gateway is configured to refuse meanwhile.',
+  },
   INTROSPECTION_DISABLED: { status: 403, message: 'Introspection is not allowed for this caller.' },
   IP_NOT_ALLOWED: { status: 403, message: 'Requests from this address are not allowed here.' },
   NOT_READY: { status: 503, message: 'The gateway has not loaded a supergraph yet.' },

@@ -7,6 +7,7 @@ import { UserFacingError } from '../errors.js';
 import { deepMerge, interpolateEnv, isPlainObject, type InterpolationProblem } from './interpolate.js';
 import { configSchema, type ParsedConfig } from './schema.js';
 import { resolveSecurity, type SecurityConfig } from './security-schema.js';
+import { trafficEnabled } from './traffic-schema.js';
 import { assertKnownStage, isProductionStage, withoutStageFlags, type StageOrigin } from './stages.js';
 
 /** The validated, frozen configuration with every stage-dependent default decided. */
@@ -114,6 +115,9 @@ export function resolveConfig(raw: unknown, options: ResolveOptions = {}): Gateh
       "security.apq.store: `redis` needs a `redis:` block with the server's `url`",
     ]);
   }
+  const trafficProblems = trafficConfigProblems(parsed);
+  if (trafficProblems.length > 0)
+    throw new UserFacingError(`Invalid ${source} (stage "${stage}"):`, trafficProblems);
   const { stages: _stages, ...rest } = parsed;
   return deepFreeze({
     ...rest,
@@ -209,4 +213,30 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** What the traffic block needs of the rest of the config: Redis, demand control, known subgraphs. */
+function trafficConfigProblems(parsed: ParsedConfig): string[] {
+  const { traffic } = parsed;
+  const problems: string[] = [];
+  if (trafficEnabled(traffic) && traffic.store === 'redis' && parsed.redis === undefined)
+    problems.push("traffic.store: `redis` needs a `redis:` block with the server's `url`");
+  if (parsed.security.cost.mode === 'off') {
+    for (const [name, plan] of Object.entries(traffic.plans))
+      if (plan.cost !== undefined)
+        problems.push(
+          `traffic.plans.${name}.cost: a cost budget needs demand control; \`security.cost.mode\` is off`,
+        );
+  }
+  // Subgraph names are known here only when the config lists the graph itself.
+  if (parsed.supergraph === undefined && parsed.subgraphs.length > 0) {
+    const known = new Set(parsed.subgraphs.map(({ name }) => name));
+    traffic.rules.forEach((rule, index) => {
+      if (rule.subgraph !== undefined && !known.has(rule.subgraph))
+        problems.push(
+          `traffic.rules.${index}.subgraph: unknown subgraph "${rule.subgraph}"; subgraphs: ${[...known].join(', ')}`,
+        );
+    });
+  }
+  return problems;
 }

@@ -5,6 +5,7 @@ import { headersSchema } from './headers-schema.js';
 import { registrySchema, STAGE_NAME, supergraphSourceSchema } from './supergraph-schema.js';
 import { telemetrySchema } from './telemetry-schema.js';
 import { redisSchema, securitySchema } from './security-schema.js';
+import { trafficSchema } from './traffic-schema.js';
 import { loggingSchema, trustedProxiesSchema } from './logging-schema.js';
 import { boolean, integer } from './primitives.js';
 import {
@@ -243,6 +244,11 @@ export const configSchema = z
     security: securitySchema.describe(
       'Protection before any subgraph sees a request: operation limits, demand control, persisted queries, trusted documents, introspection, batching, IP rules.',
     ),
+    traffic: trafficSchema
+      .prefault({})
+      .describe(
+        'Traffic control: usage plans (rate, burst, quota and cost budget per caller) and rate-limit rules, at gateway level or per subgraph.',
+      ),
     redis: redisSchema.optional(),
     auth: authSchema.describe(
       'Who is calling (JWT, API keys, an external authorizer) and what they may see.',
