@@ -234,7 +234,7 @@ function trafficConfigProblems(parsed: ParsedConfig): string[] {
     traffic.rules.forEach((rule, index) => {
       if (rule.subgraph !== undefined && !known.has(rule.subgraph))
         problems.push(
-          `traffic.rules.${index}.subgraph: unknown subgraph "${rule.subgraph}"; subgraphs: ${[...known].join(', ')}`,
+          `traffic.rules[${index}].subgraph: unknown subgraph "${rule.subgraph}"; subgraphs: ${[...known].join(', ')}`,
         );
     });
   }

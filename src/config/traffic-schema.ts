@@ -86,9 +86,9 @@ const keySource = z
   );
 
 const keySchema = z
-  .union([keySource, z.array(keySource).min(1)])
-  .default('auto')
-  .transform((value) => (Array.isArray(value) ? value : [value]))
+  // One source, or a list of them combined.
+  .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(keySource).min(1))
+  .default(['auto'])
   .describe(
     'What the limit counts by: `auto` (the API key, else the JWT subject, else the client IP), `apiKey`, `subject`, `tenant`, `ip`, `operation` (the operation name) or `header:<name>`; a list combines them (`[subject, operation]`). A caller without the value (anonymous, no tenant, no header) is counted by IP.',
   );
