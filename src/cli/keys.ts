@@ -62,6 +62,7 @@ async function createKey(flags: CreateFlags): Promise<void> {
     .map((scope) => scope.trim())
     .filter(Boolean);
   await withKeys(flags, async (keys, config) => {
+    assertKnownPlan(flags.plan, config);
     const { key, summary } = await keys
       .create({
         name: flags.name,
@@ -81,6 +82,15 @@ async function createKey(flags: CreateFlags): Promise<void> {
       );
     }
   });
+}
+
+/** A key on a plan the gateway does not define would be limited by the default plan, silently. */
+function assertKnownPlan(plan: string | undefined, config: GatehouseConfig): void {
+  const plans = Object.keys(config.traffic.plans);
+  if (plan === undefined || plans.length === 0 || plans.includes(plan)) return;
+  throw new UserFacingError(
+    `--plan: unknown plan "${plan}"; traffic.plans in ${config.source} defines ${plans.join(', ')}`,
+  );
 }
 
 async function listKeys(flags: StoreFlags): Promise<void> {

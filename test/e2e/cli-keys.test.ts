@@ -134,4 +134,16 @@ describe('gatehouse keys', () => {
     expect(created.code).toBe(0);
     expect(created.stderr).toMatch(/no auth\.apiKeys section/);
   });
+
+  it('refuses a plan the config does not define, when it defines plans', async () => {
+    const planned = join(dir, 'planned.yaml');
+    writeFileSync(planned, 'store: { sqlite: planned.db }\ntraffic: { plans: { free: { rate: 10/s } } }\n');
+    const unknown = await runCli(['keys', 'create', '--name', 'k', '--plan', 'gold', '--config', planned]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /--plan: unknown plan "gold"; traffic\.plans in .*planned\.yaml defines free/,
+    );
+    const known = await runCli(['keys', 'create', '--name', 'k', '--plan', 'free', '--config', planned]);
+    expect(known.code, known.stderr).toBe(0);
+  });
 });
