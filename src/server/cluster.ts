@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { trafficEnabled } from '../config/traffic-schema.js';
 import type { GatehouseConfig } from '../config/load.js';
 import { createLogger } from '../pipeline/logger.js';
 import type { Registry } from '../registry/types.js';
@@ -60,6 +61,11 @@ const MAX_CRASHES_IN_WINDOW = 5;
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const { config, workers } = options;
   const logging = createLogger(config);
+  if (workers > 1 && trafficEnabled(config.traffic) && config.traffic.store === 'memory') {
+    logging.logger.warn(
+      `traffic.store is memory: each of the ${workers} workers counts rate limits and quotas alone, so together they let through up to ${workers} times each limit; use \`traffic.store: redis\` to share them`,
+    );
+  }
   const live = new LiveSupergraph(
     createSupergraphSource(config, { registry: options.registry }),
     logging.logger,
