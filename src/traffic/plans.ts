@@ -1,7 +1,13 @@
 import type { Principal } from '../auth/principal.js';
-import type { Amount, PlanConfig, RuleConfig, TrafficConfig } from '../config/traffic-schema.js';
+import {
+  CALENDAR_MIN_MS,
+  type Amount,
+  type PlanConfig,
+  type RuleConfig,
+  type TrafficConfig,
+} from '../config/traffic-schema.js';
 import { periodOf } from './periods.js';
-import type { LimitCheck } from './store/types.js';
+import type { LimitCheck, Ranking } from './store/types.js';
 
 /**
  * A usage plan (or a rule) turned into the store's checks for one caller at one moment, with what
@@ -109,6 +115,18 @@ function namedPlan(
   return typeof claim === 'string' && claim !== '' ? claim : undefined;
 }
 
+/** Rankings are kept a day past their period, so that yesterday's top consumers can still be read. */
+const RANKING_KEPT_MS = 86_400_000;
+
+/**
+ * The ranking of the day `now` falls in (in `timeZone`), counting requests by counted key: the
+ * dashboard's top consumers read `top(consumersBoard('', now, zone).board, n)`.
+ */
+export function consumersBoard(member: string, now: number, timeZone: string): Ranking {
+  const day = periodOf({ kind: 'calendar', unit: 'day' }, now, timeZone);
+  return { board: `top:${day.id}`, member, expiresAt: (day.endsAt ?? now) + RANKING_KEPT_MS };
+}
+
 function bucketOf(
   name: string,
   key: string,
@@ -137,7 +155,7 @@ function periodPolicy(
       ? Math.round((endsAt - startsAt) / 1000)
       : amount.window.kind === 'rolling'
         ? amount.window.ms / 1000
-        : 0;
+        : CALENDAR_MIN_MS[amount.window.unit] / 1000;
   return {
     name,
     kind,

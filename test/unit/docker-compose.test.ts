@@ -284,11 +284,14 @@ describe('docker-compose.yml, the Dockerfile and deploy/', () => {
     }
   });
 
-  it('keeps persisted queries in the redis service, so an APQ registered on one replica serves on both', () => {
+  it('keeps persisted queries and traffic counters in the redis service, shared by both replicas', () => {
     expect(services.redis?.image).toMatch(/^redis:/);
     expect(services.redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
     for (const [name, config] of configs) {
       expect(config.security.apq.store, name).toBe('redis');
+      // Counted in Redis, so the replicas together let through at most each quota.
+      expect(config.traffic.store, name).toBe('redis');
+      expect(Object.keys(config.traffic.plans).length, name).toBeGreaterThan(0);
       expect(new URL(config.redis?.url ?? 'unset:').host, name).toBe('redis:6379');
       expect(services[name]?.depends_on?.redis?.condition, name).toBe('service_healthy');
     }
