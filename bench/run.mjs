@@ -51,7 +51,7 @@ async function main() {
     sinks.push(otlpSink);
     const supergraphFile = join(tmp, 'supergraph.graphql');
     writeFileSync(supergraphFile, supergraphWithUrls(readBenchFile('supergraph.graphql'), subgraphs.urls));
-    writeContenderFiles(CONTENDERS, tmp, { ...subgraphs.urls, otlp: otlpSink.url });
+    writeContenderFiles(CONTENDERS, tmp, { ...subgraphs.urls, otlp: otlpSink.url, redis: config.redisUrl });
     log(
       `subgraphs: ${Object.entries(subgraphs.urls)
         .map(([name, url]) => `${name} ${url}`)

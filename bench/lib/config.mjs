@@ -27,6 +27,8 @@ export function readConfig() {
     // variables keep the names they had when the runs were B and D, the de-duplication pair.
     shortRunsDuration: numberEnv('BENCH_DEDUPE_DURATION', 5, { min: 0, integer: true }),
     shortRunsWarmup: numberEnv('BENCH_DEDUPE_WARMUP', 2, { min: 0, integer: true }),
+    // L's Redis (traffic control on Redis); `off` leaves L out of the short runs.
+    redisUrl: process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
     rssSampleMs: 100,
   };
 }

@@ -72,6 +72,21 @@ function gatehouse(
 }
 
 const CORS_ORIGIN = 'https://app.example.com';
+/**
+ * Where L keeps its counters: the Redis at BENCH_REDIS_URL (`{url:redis}`), under a prefix of its own
+ * for this bench, so that no earlier run's counters (or another gateway's keys) are read. The keys
+ * expire by themselves (a day after the period at most).
+ */
+const BENCH_REDIS_PREFIX = `gatehouse-bench:${process.pid}-${Date.now()}:`;
+/**
+ * K's and L's plan: a rate, a quota and a cost budget, all far above what the load sends (a refusal
+ * would fail the run), so that every request pays for the checks and the cost charge, never a 429.
+ * Every request of the load comes from one address: one caller, one set of counters, as the
+ * heaviest customer would be.
+ */
+const TRAFFIC_PLAN = `traffic:
+  defaultPlan: bench
+  plans: { bench: { rate: 1000000/s, quota: 1000000000000/day, cost: 1000000000000/day } }`;
 /** The benchmark's subgraphs, as dist/bench/subgraphs/main.js names them. */
 const BENCH_SUBGRAPHS = ['accounts', 'inventory', 'products', 'reviews'];
 
@@ -134,6 +149,21 @@ security: { limits: { mode: off }, cost: { mode: off }, apq: { enabled: false } 
   gatehouse('J', 1, {
     config: 'transport: { dedupeInflight: false }',
     suffix: '-no-dedupe-protections-default',
+  }),
+  // Traffic control's cost (issue 13), against J (no limits): a usage plan with a rate, a quota and
+  // a cost budget (charged with each response's actual cost) on the memory store (K), and on Redis
+  // (L, one atomic script per request over the network).
+  gatehouse('K', 1, {
+    config: `transport: { dedupeInflight: false }
+${TRAFFIC_PLAN}`,
+    suffix: '-no-dedupe-traffic-memory',
+  }),
+  gatehouse('L', 1, {
+    config: `transport: { dedupeInflight: false }
+redis: { url: '{url:redis}', keyPrefix: '${BENCH_REDIS_PREFIX}' }
+${TRAFFIC_PLAN}
+  store: redis`,
+    suffix: '-no-dedupe-traffic-redis',
   }),
 ];
 

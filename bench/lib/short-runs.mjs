@@ -6,12 +6,13 @@
 //   healthy subgraphs: what they cost.
 // - F, G and H: telemetry off, metrics only, and metrics with every request traced (see contenders.mjs).
 // - I and J: the protections (limits, cost, APQ, introspection access) off, and at their `prod` defaults.
+// - K and L: J with a usage plan (rate, quota, cost budget) on the memory store, and on Redis.
 import { contendersFor } from './contenders.mjs';
 import { runContender } from './run-contender.mjs';
 import { round } from './stats.mjs';
 
 /** The contenders, in the order they run. */
-export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+export const SHORT_RUN_CONTENDERS = ['B', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'];
 
 /** Each ratio is the figures of one run over those of another. */
 export const SHORT_RUN_RATIOS = [
@@ -22,6 +23,18 @@ export const SHORT_RUN_RATIOS = [
   { label: 'H/G', of: 'H', over: 'G', meaning: 'traces at 100% sampling, with metrics / metrics only' },
   { label: 'H/F', of: 'H', over: 'F', meaning: 'traces at 100% and metrics / telemetry off' },
   { label: 'J/I', of: 'J', over: 'I', meaning: 'prod protections (limits, cost, APQ, introspection) / off' },
+  {
+    label: 'K/J',
+    of: 'K',
+    over: 'J',
+    meaning: 'traffic plan (rate, quota, cost) on memory / no limits (goal CPU < 1.03)',
+  },
+  {
+    label: 'L/J',
+    of: 'L',
+    over: 'J',
+    meaning: 'traffic plan (rate, quota, cost) on Redis / no limits (goal CPU < 1.10)',
+  },
 ];
 
 const FIGURES = [
@@ -37,7 +50,9 @@ export async function runShortRuns({ config, subgraphs, supergraphFile, workload
   if (config.shortRunsDuration === 0 || !config.contenders.includes('B')) return null;
   const short = { ...config, duration: config.shortRunsDuration, warmup: config.shortRunsWarmup };
   const runs = [];
-  for (const contender of contendersFor(SHORT_RUN_CONTENDERS)) {
+  // L needs a Redis; BENCH_REDIS_URL=off runs without it (its ratio is then "-").
+  const labels = SHORT_RUN_CONTENDERS.filter((label) => label !== 'L' || config.redisUrl !== 'off');
+  for (const contender of contendersFor(labels)) {
     runs.push(
       await runContender({
         contender,
@@ -55,7 +70,8 @@ export async function runShortRuns({ config, subgraphs, supergraphFile, workload
   const ratio = ({ of, over }) =>
     Object.fromEntries(
       FIGURES.map((figure) => {
-        const [top, bottom] = [figures[of][figure], figures[over][figure]];
+        const [top, bottom] = [figures[of]?.[figure], figures[over]?.[figure]];
+        if (top === undefined || top === null) return [figure, null];
         return [figure, bottom ? round(top / bottom, 3) : null];
       }),
     );

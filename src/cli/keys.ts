@@ -4,6 +4,7 @@ import type { GatehouseConfig } from '../config/load.js';
 import { UserFacingError } from '../errors.js';
 import { describeStore, DuplicateKeyName, openStore, type Store } from '../store/index.js';
 import { commandConfig } from './config-options.js';
+import type { UsageFlags } from './keys-usage.js';
 import { runCommand } from './output.js';
 
 interface StoreFlags {
@@ -18,10 +19,10 @@ interface CreateFlags extends StoreFlags {
   expires?: string;
 }
 
-/** `gatehouse keys create|list|revoke`: API keys in the same store the gateway reads. */
+/** `gatehouse keys create|list|revoke|usage`: API keys in the same store the gateway reads. */
 export function keysCommand(): Command {
   const keys = new Command('keys').description(
-    "Manage API keys in the gateway's store (store.sqlite or store.postgres): create, list, revoke.",
+    "Manage API keys in the gateway's store (store.sqlite or store.postgres): create, list, revoke; and ask a running gateway what a key has used.",
   );
   const withStoreOptions = (command: Command) =>
     command
@@ -51,6 +52,23 @@ export function keysCommand(): Command {
       .description('Revoke a key by id or name; the gateway refuses it within seconds.')
       .argument('<id-or-name>', 'the key id, or the name of a live key'),
   ).action((idOrName: string, flags: StoreFlags) => runCommand(() => revokeKey(idOrName, flags)));
+
+  keys
+    .command('usage')
+    .description(
+      "Ask a running gateway (GET /admin/usage) what a key has used of its plan's limits, and what is left.",
+    )
+    .argument('<id-or-name>', 'the key id, or the name of a live key')
+    .option('--url <url>', "the gateway's URL, e.g. http://127.0.0.1:4000 (default: GATEHOUSE_URL)")
+    .option(
+      '--token <token>',
+      'an admin token of the gateway, one of registry.tokens (default: GATEHOUSE_REGISTRY_TOKEN)',
+    )
+    .option('--plan <plan>', "report this plan's limits instead of the key's own plan")
+    .option('--format <format>', 'text or json', 'text')
+    .action((idOrName: string, flags: UsageFlags) =>
+      runCommand(async () => (await import('./keys-usage.js')).showKeyUsage(idOrName, flags)),
+    );
 
   return keys;
 }

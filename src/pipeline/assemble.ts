@@ -30,6 +30,8 @@ import { useRequestLimits } from '../security/requests.js';
 import { useApqHashCheck } from '../security/persisted/apq.js';
 import { trustedDocumentsNeeded, useTrustedDocuments } from '../security/persisted/trusted-documents.js';
 import { registrySafelistSources } from '../security/persisted/registry-source.js';
+import { trafficEnabled } from '../config/traffic-schema.js';
+import { openTrafficStore, useTraffic, type TrafficPlugin } from '../traffic/index.js';
 import type { GatewayPlugin } from './plugin.js';
 import type { GatewayResources } from './resources.js';
 
@@ -52,6 +54,8 @@ export interface AssembleOptions {
   traceSpanProcessor?: SpanProcessor | undefined;
   /** The supergraph served now (its hash and load time go into the metrics). */
   supergraph?: (() => ServedSupergraphView) | undefined;
+  /** The traffic limiter's clock, in epoch milliseconds (tests cross calendar periods with it). */
+  trafficClock?: (() => number) | undefined;
 }
 
 /**
@@ -76,6 +80,7 @@ export async function assemblePlugins(
     resources,
     config.subgraphs.map(({ name }) => name),
   );
+  const traffic = trafficEnabled(config.traffic) ? trafficControl(config, resources, options) : undefined;
   // Off unless configured: then no plugin, no hook watcher, no SDK.
   const tracing = await startTracing(config, {
     logger: resources.logger,
@@ -96,7 +101,8 @@ export async function assemblePlugins(
     // identity
     (identityEnabled(config.auth) || claimHeaders.length > 0) &&
       (await useIdentity(config.auth, resources, claimHeaders)),
-    // traffic: rate limits and quotas plug in here.
+    // traffic: usage plans and rate limits, once the caller is known and before any operation work.
+    traffic,
     // security: persisted queries and trusted documents (security/persisted), operation limits
     // (security/limits), introspection access (security/introspection), demand control (security/cost).
     // Trusted documents first: they fill in the text of id-only requests the others then check.
@@ -141,6 +147,7 @@ export async function assemblePlugins(
         host: config.server.host,
         breakers: breaker && (() => breaker.states()),
         supergraph: options.supergraph,
+        trafficStoreErrors: traffic && (() => traffic.storeErrors()),
         admit: config.security.ipRules.metrics && compileIpRule(config.security.ipRules.metrics),
         onScrapeError: (error) =>
           resources.logger.warn({ err: error }, 'metrics: a scrape could not be answered'),
@@ -171,6 +178,29 @@ export async function assemblePlugins(
   const list = plugins.filter((plugin): plugin is GatewayPlugin => plugin !== undefined && plugin !== false);
   const watch = combineWatchers(observes && noteRefusals, tracing?.watchHook);
   return watch ? list.map((plugin) => watchPluginHooks(plugin, watch)) : list;
+}
+
+/** The traffic plugin over its store (memory, or the shared Redis client), with the usage routes. */
+function trafficControl(
+  config: GatehouseConfig,
+  resources: GatewayResources,
+  options: AssembleOptions,
+): TrafficPlugin {
+  const store = openTrafficStore(config.traffic, {
+    redis: resources.redis,
+    keyPrefix: config.redis?.keyPrefix,
+  });
+  return useTraffic(config.traffic, {
+    store,
+    logger: resources.logger,
+    clock: options.trafficClock,
+    usage: {
+      apiKeys: resources.store?.apiKeys,
+      tokens: config.registry.tokens,
+      production: config.production,
+      dashboard: config.telemetry.dashboard.enabled,
+    },
+  });
 }
 
 /** The metrics' path when they are served on the gateway port (not on their own). */

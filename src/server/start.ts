@@ -34,6 +34,8 @@ export interface StartGatewayOptions {
   fanIn?: AssembleOptions['fanIn'];
   /** Receives every span instead of the configured exporters, when tracing is on (tests). */
   traceSpanProcessor?: AssembleOptions['traceSpanProcessor'];
+  /** The traffic limiter's clock (tests); by default `Date.now`. */
+  trafficClock?: AssembleOptions['trafficClock'];
   uiDir?: string;
 }
 
@@ -106,6 +108,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           fanIn: options.fanIn,
           supergraph: () => supergraph.status(),
           traceSpanProcessor: options.traceSpanProcessor,
+          trafficClock: options.trafficClock,
         },
       )),
       useSupergraphStatus(() => supergraph.status()),

@@ -34,7 +34,10 @@ export function periodOf(window: Window, now: number, timeZone: string): Period 
   const start = at.startOf(window.unit);
   // plus() then startOf() again: a day whose midnight is skipped by a DST change still ends at the
   // next day's first instant.
-  const endsAt = start.plus({ [`${window.unit}s`]: 1 }).startOf(window.unit).toMillis();
+  const endsAt = start
+    .plus({ [`${window.unit}s`]: 1 })
+    .startOf(window.unit)
+    .toMillis();
   return {
     id: `${window.unit}:${calendarName(start, window.unit)}`,
     counterWindow: { kind: 'fixed', endsAt },

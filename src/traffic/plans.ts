@@ -6,8 +6,8 @@ import {
   type RuleConfig,
   type TrafficConfig,
 } from '../config/traffic-schema.js';
-import { periodOf } from './periods.js';
-import type { LimitCheck, Ranking } from './store/types.js';
+import { currentPeriod } from './period-cache.js';
+import type { LimitCheck } from './store/types.js';
 
 /**
  * A usage plan (or a rule) turned into the store's checks for one caller at one moment, with what
@@ -57,7 +57,7 @@ export function planLimits(
     limits.policies.push(rate.policy);
   }
   if (plan.quota) {
-    const period = periodOf(plan.quota.window, now, timeZone);
+    const period = currentPeriod(plan.quota.window, now, timeZone);
     limits.checks.push({
       kind: 'quota',
       key: `${prefix}:quota:${period.id}`,
@@ -68,7 +68,7 @@ export function planLimits(
     limits.policies.push(periodPolicy(`${planName}-quota`, 'quota', plan.quota, period));
   }
   if (plan.cost) {
-    const period = periodOf(plan.cost.window, now, timeZone);
+    const period = currentPeriod(plan.cost.window, now, timeZone);
     limits.checks.push({
       kind: 'budget',
       key: `${prefix}:cost:${period.id}`,
@@ -115,18 +115,6 @@ function namedPlan(
   return typeof claim === 'string' && claim !== '' ? claim : undefined;
 }
 
-/** Rankings are kept a day past their period, so that yesterday's top consumers can still be read. */
-const RANKING_KEPT_MS = 86_400_000;
-
-/**
- * The ranking of the day `now` falls in (in `timeZone`), counting requests by counted key: the
- * dashboard's top consumers read `top(consumersBoard('', now, zone).board, n)`.
- */
-export function consumersBoard(member: string, now: number, timeZone: string): Ranking {
-  const day = periodOf({ kind: 'calendar', unit: 'day' }, now, timeZone);
-  return { board: `top:${day.id}`, member, expiresAt: (day.endsAt ?? now) + RANKING_KEPT_MS };
-}
-
 function bucketOf(
   name: string,
   key: string,
@@ -147,7 +135,7 @@ function periodPolicy(
   name: string,
   kind: 'quota' | 'cost',
   amount: Amount,
-  period: ReturnType<typeof periodOf>,
+  period: ReturnType<typeof currentPeriod>,
 ): LimitPolicy {
   const { id, startsAt, endsAt } = period;
   const seconds =

@@ -81,9 +81,7 @@ export async function usageReport(
     plan: caller.plan ?? null,
     countedKey: planKey,
     at: new Date(now).toISOString(),
-    policies: policies.map((policy, index) =>
-      policyUsage(policy, checks[index], outcomes[index], now),
-    ),
+    policies: policies.map((policy, index) => policyUsage(policy, checks[index], outcomes[index], now)),
   };
 }
 
@@ -113,7 +111,8 @@ function policyUsage(
     used,
     remaining: Math.max(0, policy.limit - used),
     window: policy.window,
-    resetsAt: new Date(now + Math.max(0, outcome?.resetMs ?? 0)).toISOString(),
+    // A calendar counter resets when its period ends, however empty it is.
+    resetsAt: new Date(policy.period?.endsAt ?? now + Math.max(0, outcome?.resetMs ?? 0)).toISOString(),
   };
   const period = policy.period;
   // A rolling window's period has no start or end of its own: `resetsAt` says when it frees up.
@@ -127,24 +126,9 @@ function policyUsage(
   return usage;
 }
 
-/**
- * What is used before the next request. `peek` answers as if one more request (of amount 1) came:
- * a quota's `used` and a bucket's `remaining` then count that request when it would pass.
- */
+/** What is used now: `peek` reads each counter as it is (a bucket's `remaining` is its tokens). */
 function usedNow(check: LimitCheck | undefined, outcome: CheckOutcome | undefined): number {
   if (check === undefined || outcome === undefined) return 0;
-  switch (check.kind) {
-    case 'bucket': {
-      const tokens = outcome.allowed ? outcome.remaining + check.amount : outcome.remaining;
-      return Math.max(0, Math.ceil(check.capacity - tokens));
-    }
-    case 'quota':
-      return Math.max(0, outcome.allowed ? outcome.used - check.amount : outcome.used);
-    case 'budget':
-      return Math.max(0, outcome.used);
-    default: {
-      const unknown: never = check;
-      return unknown;
-    }
-  }
+  if (check.kind === 'bucket') return Math.max(0, check.capacity - outcome.remaining);
+  return Math.max(0, outcome.used);
 }

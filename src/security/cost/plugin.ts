@@ -16,6 +16,8 @@ declare module 'fastify' {
     cost?: { estimated: number; actual?: number };
     /** Set before the response (by the traffic plugins, to charge budgets) to have `cost.actual` filled. */
     costWanted?: boolean;
+    /** The actual cost of every operation of the request that had it computed: a batch's summed. */
+    actualCostTotal?: number;
   }
 }
 
@@ -134,6 +136,7 @@ export function useDemandControl(
             if (document && operation) {
               const { variables } = graphqlRequest;
               cost.actual = actualCost({ table: current, document, operation, variables, data: result.data });
+              request.actualCostTotal = (request.actualCostTotal ?? 0) + cost.actual;
             }
             if (logs) request.log.debug({ cost: { ...cost, max: maxCost } }, 'demand control: cost');
             if (!shows) return;

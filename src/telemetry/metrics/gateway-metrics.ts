@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { RequestObservation } from '../../request-context.js';
 import { LabelCap } from './label-cap.js';
 import { processMetrics } from './process-metrics.js';
@@ -29,6 +29,8 @@ export interface GatewayMetricsOptions {
   breakers?: (() => Iterable<readonly [subgraph: string, phase: BreakerPhase]>) | undefined;
   /** The served supergraph, read at scrape time. */
   supergraph?: (() => ServedSupergraphView) | undefined;
+  /** Errors of the traffic store in this process so far; absent without traffic control. */
+  trafficStoreErrors?: (() => number) | undefined;
 }
 
 /** How a request ended: it got its answer, an answer with errors, or a plugin refused it. */
@@ -133,6 +135,7 @@ export class GatewayMetrics {
     }).set(1);
     if (options.breakers) this.breakerGauge(options.breakers);
     if (options.supergraph) this.supergraphGauges(options.supergraph);
+    if (options.trafficStoreErrors) this.trafficStoreErrorCounter(options.trafficStoreErrors);
   }
 
   /** Records one GraphQL request, after its response. */
@@ -228,6 +231,19 @@ export class GatewayMetrics {
         for (const [subgraph, phase] of breakers()) {
           for (const state of BREAKER_PHASES) gauge.labels(subgraph, state).set(state === phase ? 1 : 0);
         }
+      },
+    });
+  }
+
+  /** Store errors of traffic control (each a request served unlimited, or refused, as configured). */
+  private trafficStoreErrorCounter(errors: () => number): void {
+    const counter: Counter = new Counter({
+      name: 'gatehouse_traffic_store_errors_total',
+      help: 'Calls to the traffic store (memory or Redis) that failed or did not answer within traffic.storeTimeoutMs.',
+      registers: [this.registry],
+      collect() {
+        counter.reset();
+        counter.inc(errors());
       },
     });
   }

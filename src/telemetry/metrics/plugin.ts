@@ -15,6 +15,8 @@ export interface MetricsOptions {
   breakers?: (() => Iterable<readonly [string, BreakerPhase]>) | undefined;
   /** The supergraph served now. */
   supergraph?: (() => ServedSupergraphView) | undefined;
+  /** Errors of the traffic store so far, with traffic control. */
+  trafficStoreErrors?: (() => number) | undefined;
   /** Hears a scrape that could not be answered. */
   onScrapeError?: ((error: unknown) => void) | undefined;
   /** `security.ipRules.metrics` on the metrics' own port (the ip-rules plugin guards the gateway port). */
@@ -33,6 +35,7 @@ export function useMetrics(config: TelemetryConfig['metrics'], options: MetricsO
     maxOperationNames: config.maxOperationNames,
     breakers: options.breakers,
     supergraph: options.supergraph,
+    trafficStoreErrors: options.trafficStoreErrors,
   });
   options.fanIn.answer(METRICS_KIND, () => metrics.snapshot());
   const scrape = createScrape({

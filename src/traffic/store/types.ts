@@ -68,7 +68,12 @@ export interface TrafficStore {
   admit(checks: readonly LimitCheck[], now: number, ranking?: Ranking): Promise<Admission>;
   /** Adds `amount` to a budget's counter, unchecked (a response's actual cost). */
   charge(key: string, amount: number, window: CounterWindow, now: number): Promise<void>;
-  /** What `admit` would find for one request of amount 1, without taking anything (usage reports). */
+  /**
+   * What `admit` would find for one request of amount 1, without taking anything (usage reports):
+   * `allowed` and `retryAfterMs` answer for that request; `remaining`, `used` and `resetMs` describe
+   * the counters as they stand (a bucket's `remaining` is its tokens now), as a refused admit does.
+   * Each check is answered on its own.
+   */
   peek(checks: readonly LimitCheck[], now: number): Promise<CheckOutcome[]>;
   /** The `count` members with the most requests on a ranking, most first. */
   top(board: string, count: number): Promise<{ member: string; requests: number }[]>;

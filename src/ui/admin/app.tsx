@@ -6,6 +6,7 @@ import { clockTime, count, ms, percent } from './format.js';
 import { OperationsTable, RefusalsTable, SubgraphsTable } from './tables.js';
 import { TimeChart } from './chart.js';
 import { TokenForm } from './token-form.js';
+import { TopConsumersTable } from './top-consumers.js';
 
 /** What the page can show: figures (and whether the last poll failed), or a request for a token. */
 type View =
@@ -105,13 +106,21 @@ export function DashboardApp() {
         {view.phase === 'token-needed' && (
           <TokenForm message={view.message} refused={view.refused} onSubmit={chooseToken} />
         )}
-        {view.phase === 'stats' && <Dashboard stats={view.stats} problem={view.problem} />}
+        {view.phase === 'stats' && <Dashboard stats={view.stats} problem={view.problem} token={token} />}
       </main>
     </>
   );
 }
 
-function Dashboard({ stats, problem }: { stats: DashboardStats; problem?: string | undefined }) {
+function Dashboard({
+  stats,
+  problem,
+  token,
+}: {
+  stats: DashboardStats;
+  problem?: string | undefined;
+  token: string | undefined;
+}) {
   const { series, totals } = stats;
   const perBucket = `per ${stats.bucketSeconds} s`;
   const subgraphColor = (index: number) => PALETTE[index % PALETTE.length] ?? '#888';
@@ -196,6 +205,7 @@ function Dashboard({ stats, problem }: { stats: DashboardStats; problem?: string
         <OperationsTable title="Slowest operations (p95)" rows={stats.operations.byP95} />
         <SubgraphsTable rows={stats.subgraphs} />
         <RefusalsTable rows={stats.refusals.byReason} />
+        <TopConsumersTable token={token} />
       </section>
     </>
   );

@@ -74,6 +74,10 @@ describe('the plugin list', () => {
     expect((await pluginNames({}, 'warn', { usageSink })).at(-1)).toBe('usage-reporting');
   });
 
+  it('leaves out traffic control without plans or rules', async () => {
+    expect(await pluginNames({})).not.toContain('traffic');
+  });
+
   it('leaves out each protection that is switched off', async () => {
     const names = await pluginNames({
       security: { limits: { mode: 'off' }, cost: { mode: 'off' }, apq: { enabled: false } },
@@ -82,7 +86,7 @@ describe('the plugin list', () => {
       expect(names).not.toContain(name);
   });
 
-  it('for a full config: every feature, in the order edge, identity, security, authorization, execution, telemetry, usage', async () => {
+  it('for a full config: every feature, in the order edge, identity, traffic, security, authorization, execution, telemetry, usage', async () => {
     const manifestDir = mkdtempSync(join(tmpdir(), 'gatehouse-assemble-'));
     const manifest = join(manifestDir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ abc: 'query Q { __typename }' }));
@@ -109,6 +113,7 @@ describe('the plugin list', () => {
             retries: { all: { enabled: true } },
             circuitBreaker: { all: { enabled: true } },
           },
+          traffic: { plans: { free: { rate: '10/s' } }, defaultPlan: 'free' },
         },
         'info',
         { usageSink },
@@ -123,6 +128,7 @@ describe('the plugin list', () => {
       'admin-token',
       'query-plan-access',
       'identity',
+      'traffic',
       'trusted-documents',
       'apq',
       'operation-limits',

@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendError } from '../edge/reply.js';
+import { periodOf } from './periods.js';
+import { TrafficStoreUnavailable, type TrafficStore } from './store/types.js';
+
+/** What the dashboard page polls for its "Top consumers" table. */
+export const TOP_CONSUMERS_PATH = '/admin/api/top-consumers';
+/** How many consumers the table shows by default, and at most. */
+const DEFAULT_COUNT = 10;
+const MAX_COUNT = 100;
+
+/** A day's board, as `topConsumersBoard` last worked it out for one time zone. */
+interface Board {
+  board: string;
+  start?: number;
+  end?: number;
+}
+const lastBoards = new Map<string, Board>();
+
+/**
+ * The board the limiter counts today's requests on: `top:<day period id>` (`top:day:2026-12-03`).
+ * Called for every request: the day is worked out once (luxon takes tens of microseconds) and
+ * reused until it ends, so the common case is two comparisons.
+ */
+export function topConsumersBoard(now: number, timeZone: string): Readonly<Board> {
+  const last = lastBoards.get(timeZone);
+  if (last?.start !== undefined && last.end !== undefined && now >= last.start && now < last.end) return last;
+  const day = periodOf({ kind: 'calendar', unit: 'day' }, now, timeZone);
+  const board: Board = {
+    board: `top:${day.id}`,
+    ...(day.startsAt === undefined ? {} : { start: day.startsAt }),
+    ...(day.endsAt === undefined ? {} : { end: day.endsAt }),
+  };
+  // One entry per configured time zone: a gateway has one (tests a few).
+  if (lastBoards.size > 16) lastBoards.clear();
+  lastBoards.set(timeZone, board);
+  return board;
+}
+
+/** The answer: today's (in `traffic.timeZone`) heaviest callers by requests admitted. */
+export interface TopConsumers {
+  period: { id: string; start?: string; end?: string };
+  consumers: { countedKey: string; requests: number }[];
+}
+
+export interface TopConsumersDeps {
+  store: TrafficStore;
+  timeZone: string;
+  clock: () => number;
+  /** Answers the refusal itself and returns false when the request may not see the figures. */
+  authorized(request: FastifyRequest, reply: FastifyReply): boolean;
+}
+
+/**
+ * `GET /admin/api/top-consumers?count=N`: the callers with the most admitted requests today, from
+ * the store's ranking, so that every worker and replica sharing a Redis store shows the same list.
+ */
+export function registerTopConsumersRoute(app: FastifyInstance, deps: TopConsumersDeps): void {
+  app.get(TOP_CONSUMERS_PATH, async (request, reply) => {
+    if (!deps.authorized(request, reply)) return reply;
+    reply.header('cache-control', 'no-store');
+    const raw = (request.query as Record<string, unknown> | undefined)?.['count'];
+    const count = raw === undefined ? DEFAULT_COUNT : Number(raw);
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_COUNT)
+      return sendError(reply, 'BAD_REQUEST', `?count= must be an integer from 1 to ${MAX_COUNT}.`);
+    const { board, start, end } = topConsumersBoard(deps.clock(), deps.timeZone);
+    try {
+      const top = await deps.store.top(board, count);
+      const answer: TopConsumers = {
+        period: {
+          id: board.slice('top:'.length),
+          ...(start === undefined ? {} : { start: new Date(start).toISOString() }),
+          ...(end === undefined ? {} : { end: new Date(end).toISOString() }),
+        },
+        consumers: top.map(({ member, requests }) => ({ countedKey: member, requests })),
+      };
+      return reply.send(answer);
+    } catch (error) {
+      if (!(error instanceof TrafficStoreUnavailable)) throw error;
+      request.log.warn({ err: error }, 'top consumers: the traffic store did not answer');
+      return sendError(reply, 'RATE_LIMIT_STORE_UNAVAILABLE', 'The traffic store did not answer; try again.');
+    }
+  });
+}
