@@ -182,7 +182,7 @@ describe.each(STORES)('usage plans on the %s store', (store) => {
     const metered = { authorization: token({ plan: 'metered' }, `fred-${caller}`) };
     const batch = await postGraphQL(
       gateway.graphqlUrl,
-      [{ query: COSTLY_QUERY }, { query: COSTLY_QUERY }],
+      JSON.stringify([{ query: COSTLY_QUERY }, { query: COSTLY_QUERY }]),
       metered,
     );
     expect(batch.status).toBe(200);
