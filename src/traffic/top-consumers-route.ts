@@ -1,10 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { sendError } from '../edge/reply.js';
+import { DASHBOARD_STATS_PATH } from '../telemetry/dashboard/index.js';
 import { periodOf } from './periods.js';
 import { TrafficStoreUnavailable, type TrafficStore } from './store/types.js';
 
 /** What the dashboard page polls for its "Top consumers" table. */
 export const TOP_CONSUMERS_PATH = '/admin/api/top-consumers';
+/**
+ * Sent with the dashboard's stats when this gateway ranks its callers: the page asks for the top
+ * consumers only then, rather than asking a gateway without traffic control and logging a 404.
+ */
+export const TOP_CONSUMERS_HEADER = 'gatehouse-top-consumers';
 /** How many consumers the table shows by default, and at most. */
 const DEFAULT_COUNT = 10;
 const MAX_COUNT = 100;
@@ -56,6 +62,17 @@ export interface TopConsumersDeps {
  * the store's ranking, so that every worker and replica sharing a Redis store shows the same list.
  */
 export function registerTopConsumersRoute(app: FastifyInstance, deps: TopConsumersDeps): void {
+  // The stats route is added later, by the dashboard plugin (telemetry comes after traffic): its
+  // answers alone carry the header, so no other request pays for it.
+  const announce: onSendHookHandler = (_request, reply, payload, done) => {
+    reply.header(TOP_CONSUMERS_HEADER, TOP_CONSUMERS_PATH);
+    done(null, payload);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== DASHBOARD_STATS_PATH) return;
+    const own = route.onSend === undefined ? [] : [route.onSend].flat();
+    route.onSend = [...own, announce];
+  });
   app.get(TOP_CONSUMERS_PATH, async (request, reply) => {
     if (!deps.authorized(request, reply)) return reply;
     reply.header('cache-control', 'no-store');

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsSubgraph } from '../../subgraphs/accounts/index.js';
 import { serveSubgraph, type RunningService } from '../../subgraphs/lib/serve-subgraph.js';
@@ -39,6 +40,16 @@ async function start(overrides: Record<string, unknown>): Promise<RunningGateway
   return gateway;
 }
 
+/** Script errors and console errors (a failed request is one). */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
 describe('the top consumers on the dashboard', () => {
   it("lists today's heaviest callers and follows new traffic", async () => {
     const gateway = await start({ traffic: TRAFFIC });
@@ -47,8 +58,7 @@ describe('the top consumers on the dashboard', () => {
     expect((await send('beta')).status).toBe(200);
 
     const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const errors = collectErrors(page);
     await page.goto(new URL('/admin/', gateway.url).toString());
     const table = page.getByRole('table', { name: 'Top consumers today' });
     await table.waitFor();
@@ -68,10 +78,13 @@ describe('the top consumers on the dashboard', () => {
     const gateway = await start({});
     expect((await fetch(new URL('/admin/api/top-consumers', gateway.url))).status).toBe(404);
     const page = await browser.context.newPage();
+    const errors = collectErrors(page);
     await page.goto(new URL('/admin/', gateway.url).toString());
     await page.getByRole('table', { name: 'Refusals' }).waitFor();
     await page.waitForLoadState('networkidle');
     expect(await page.getByRole('table', { name: 'Top consumers today' }).count()).toBe(0);
+    // The page never asked for them: no 404 in the console.
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

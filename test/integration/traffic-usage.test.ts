@@ -162,6 +162,9 @@ describe.each(STORES)('the usage report on the %s store', (store) => {
         { countedKey: 'subject:alice', requests: 2 },
       ],
     });
+    // The dashboard's stats tell the page there is a ranking to show.
+    const stats = await fetch(`${base}/admin/api/stats`);
+    expect(stats.headers.get('gatehouse-top-consumers')).toBe('/admin/api/top-consumers');
     const one = await fetch(`${base}/admin/api/top-consumers?count=1`);
     expect(((await one.json()) as { consumers: unknown[] }).consumers).toHaveLength(1);
     expect((await fetch(`${base}/admin/api/top-consumers?count=0`)).status).toBe(400);
@@ -180,5 +183,36 @@ describe.each(STORES)('the usage report on the %s store', (store) => {
     const key = await usage('?key=ci');
     expect(key.status).toBe(404);
     expect(JSON.stringify(key.body)).toMatch(/no API keys/);
+  });
+});
+
+describe('the usage report in a production stage', () => {
+  const ADMIN_TOKEN = 'usage-report-admin-token-0123456789';
+  let gateway: RunningGateway;
+  let base = '';
+
+  beforeAll(async () => {
+    gateway = await startTestGateway([books, authors], {
+      stage: 'prod',
+      registry: { tokens: [{ name: 'ops', token: ADMIN_TOKEN }] },
+      traffic: TRAFFIC,
+    });
+    base = gateway.graphqlUrl.replace(/\/graphql$/, '');
+  });
+  afterAll(() => gateway?.close());
+
+  it('needs an admin token for the report and the top consumers', async () => {
+    for (const path of ['/admin/usage?ip=127.0.0.1', '/admin/api/top-consumers']) {
+      const missing = await fetch(`${base}${path}`);
+      expect(missing.status, path).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toBe('Bearer');
+      const wrong = await fetch(`${base}${path}`, {
+        headers: { authorization: 'Bearer not-the-admin-token' },
+      });
+      expect(wrong.status, path).toBe(401);
+      expect(JSON.stringify(await wrong.json())).toMatch(/not an admin token/);
+      const right = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(right.status, path).toBe(200);
+    }
   });
 });

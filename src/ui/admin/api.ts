@@ -7,8 +7,12 @@ export const STATS_PATH = '/admin/api/stats';
 /** How often the page asks again; the figures are in 5-second buckets. */
 export const POLL_MS = 5_000;
 
+/** The header the stats carry when the gateway ranks its callers (traffic control is on). */
+export const TOP_CONSUMERS_HEADER = 'gatehouse-top-consumers';
+
 export type StatsAnswer =
-  | { kind: 'stats'; stats: DashboardStats }
+  /** `topConsumers`: the gateway also answers the top consumers (the header said so). */
+  | { kind: 'stats'; stats: DashboardStats; topConsumers: boolean }
   /** 401: the stats need an admin token (production stages), and none or a wrong one was sent. */
   | { kind: 'unauthorized'; message: string }
   | { kind: 'failed'; message: string };
@@ -26,7 +30,11 @@ export async function fetchStats(token: string | undefined, signal: AbortSignal)
   }
   const body: unknown = await response.json().catch(() => undefined);
   if (response.ok && isRecord(body) && isRecord(body['series'])) {
-    return { kind: 'stats', stats: body as unknown as DashboardStats };
+    return {
+      kind: 'stats',
+      stats: body as unknown as DashboardStats,
+      topConsumers: response.headers.has(TOP_CONSUMERS_HEADER),
+    };
   }
   const message = errorMessage(body) ?? `The gateway answered ${response.status} ${response.statusText}.`;
   return response.status === 401 ? { kind: 'unauthorized', message } : { kind: 'failed', message };

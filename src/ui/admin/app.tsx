@@ -11,7 +11,7 @@ import { TopConsumersTable } from './top-consumers.js';
 /** What the page can show: figures (and whether the last poll failed), or a request for a token. */
 type View =
   | { phase: 'loading' }
-  | { phase: 'stats'; stats: DashboardStats; problem?: string }
+  | { phase: 'stats'; stats: DashboardStats; topConsumers: boolean; problem?: string }
   | { phase: 'failed'; message: string }
   | { phase: 'token-needed'; message: string; refused: boolean };
 
@@ -37,7 +37,7 @@ export function DashboardApp() {
         const answer = await fetchStats(token, controller.signal);
         switch (answer.kind) {
           case 'stats':
-            setView({ phase: 'stats', stats: answer.stats });
+            setView({ phase: 'stats', stats: answer.stats, topConsumers: answer.topConsumers });
             break;
           case 'unauthorized':
             // Nothing more to poll until a token is given.
@@ -106,7 +106,14 @@ export function DashboardApp() {
         {view.phase === 'token-needed' && (
           <TokenForm message={view.message} refused={view.refused} onSubmit={chooseToken} />
         )}
-        {view.phase === 'stats' && <Dashboard stats={view.stats} problem={view.problem} token={token} />}
+        {view.phase === 'stats' && (
+          <Dashboard
+            stats={view.stats}
+            problem={view.problem}
+            token={token}
+            topConsumers={view.topConsumers}
+          />
+        )}
       </main>
     </>
   );
@@ -116,10 +123,13 @@ function Dashboard({
   stats,
   problem,
   token,
+  topConsumers,
 }: {
   stats: DashboardStats;
   problem?: string | undefined;
   token: string | undefined;
+  /** The gateway ranks its callers (traffic control is on): show the top consumers. */
+  topConsumers: boolean;
 }) {
   const { series, totals } = stats;
   const perBucket = `per ${stats.bucketSeconds} s`;
@@ -205,7 +215,7 @@ function Dashboard({
         <OperationsTable title="Slowest operations (p95)" rows={stats.operations.byP95} />
         <SubgraphsTable rows={stats.subgraphs} />
         <RefusalsTable rows={stats.refusals.byReason} />
-        <TopConsumersTable token={token} />
+        {topConsumers && <TopConsumersTable token={token} />}
       </section>
     </>
   );

@@ -4,7 +4,7 @@ import type { TopConsumers } from '../../traffic/top-consumers-route.js';
 import { POLL_MS } from './api.js';
 import { count } from './format.js';
 
-/** The traffic plugin's ranking of today's callers; absent (404) when traffic control is off. */
+/** The traffic plugin's ranking of today's callers, when the stats announce it. */
 export const TOP_CONSUMERS_PATH = '/admin/api/top-consumers';
 
 /** What the table can show: nothing yet or ever (no traffic control), the ranking, or a failure. */
@@ -14,8 +14,8 @@ type Ranking =
 /**
  * The callers with the most admitted requests today (in `traffic.timeZone`), by counted key: an
  * API key id, a subject, a tenant or an address. Polled like the stats, from the store, so every
- * worker and replica sharing Redis shows the same list. Hidden when the gateway has no traffic
- * control; a token refusal is left to the page, which asks for the token once for both.
+ * worker and replica sharing Redis shows the same list. Shown only when the stats announce it
+ * (traffic control is on); a token refusal is left to the page, which asks for the token once.
  */
 export function TopConsumersTable({ token }: { token: string | undefined }) {
   const [ranking, setRanking] = useState<Ranking>({ phase: 'none' });
@@ -27,7 +27,7 @@ export function TopConsumersTable({ token }: { token: string | undefined }) {
       if (document.visibilityState !== 'hidden') {
         const next = await fetchTopConsumers(token, controller.signal).catch(() => undefined);
         if (controller.signal.aborted) return;
-        // Traffic control is off (404) or the token is refused (the page says so): nothing to poll.
+        // Gone (the gateway restarted without traffic control) or the token refused (the page says so).
         if (next === 'absent') {
           setRanking({ phase: 'none' });
           return;
