@@ -27,13 +27,15 @@ describe('the README', () => {
     }
   });
 
-  it('gives only valid configs as examples of protection, in a dev and a prod stage', () => {
-    const section = readme.slice(
-      readme.indexOf('## Protection'),
-      readme.indexOf('\n## ', readme.indexOf('## Protection') + 1),
-    );
+  it.each([
+    ['Protection', 5],
+    ['Traffic control', 0],
+  ])('gives only valid configs as examples in "%s", in a dev and a prod stage', (title, atLeast) => {
+    const start = readme.indexOf(`## ${title}\n`);
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
     const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
-    expect(examples.length).toBeGreaterThan(5);
+    expect(examples.length).toBeGreaterThan(atLeast);
     for (const example of examples) {
       for (const stage of ['dev', 'prod'])
         expect(() => resolveConfig(parse(example), { env: {}, stage }), example).not.toThrow();
