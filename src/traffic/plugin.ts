@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { TrafficConfig, Window } from '../config/traffic-schema.js';
+import type { TrafficConfig } from '../config/traffic-schema.js';
 import { sendError } from '../edge/reply.js';
 import type { GatewayPlugin } from '../pipeline/plugin.js';
 import { countedKey, type CallerFacts } from './caller.js';
-import { currentPeriod } from './period-cache.js';
 import { planLimits, planOf, ruleLimit, type LimitPolicy } from './plans.js';
 import { rateLimitHeaders, retryAfterSeconds } from './rate-headers.js';
 import { createStoreGuard } from './store-guard.js';
 import type { Admission, CounterWindow, LimitCheck, Ranking, TrafficStore } from './store/types.js';
 import { useSubgraphLimits } from './subgraph-limits.js';
+import { topConsumersBoard } from './top-consumers-route.js';
 import { registerUsageRoutes, type UsageRouteDeps } from './usage-route.js';
 
 export interface TrafficOptions {
@@ -97,11 +97,10 @@ export function useTraffic(traffic: TrafficConfig, options: TrafficOptions): Tra
     return limits;
   };
 
-  // Today's top consumers, on the board the dashboard reads (topConsumersBoard), without computing
-  // the day's bounds in the time zone on every request.
+  // Today's top consumers, on the board the dashboard reads.
   const rankingOf = (member: string, now: number): Ranking => {
-    const day = currentPeriod(DAY, now, traffic.timeZone);
-    return { board: `top:${day.id}`, member, expiresAt: (day.endsAt ?? now) + RANKING_KEPT_MS };
+    const day = topConsumersBoard(now, traffic.timeZone);
+    return { board: day.board, member, expiresAt: (day.endsAt ?? now) + RANKING_KEPT_MS };
   };
 
   const refuse = (reply: FastifyReply, limits: EdgeLimits, admission: Admission) => {
@@ -187,7 +186,6 @@ export function useTraffic(traffic: TrafficConfig, options: TrafficOptions): Tra
 
 /** A ranking is kept a day past its period, so that yesterday's top consumers can still be read. */
 const RANKING_KEPT_MS = 86_400_000;
-const DAY: Window = { kind: 'calendar', unit: 'day' };
 /** Unknown plan names are warned about once each, up to this many (claims come from callers' tokens). */
 const MAX_WARNED_PLANS = 100;
 

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { sendError } from '../edge/reply.js';
 import { DASHBOARD_STATS_PATH } from '../telemetry/dashboard/index.js';
-import { periodOf } from './periods.js';
+import type { Window } from '../config/traffic-schema.js';
+import { currentPeriod } from './period-cache.js';
+import type { Period } from './periods.js';
 import { TrafficStoreUnavailable, type TrafficStore } from './store/types.js';
 
 /** What the dashboard page polls for its "Top consumers" table. */
@@ -15,33 +17,13 @@ export const TOP_CONSUMERS_HEADER = 'gatehouse-top-consumers';
 const DEFAULT_COUNT = 10;
 const MAX_COUNT = 100;
 
-/** A day's board, as `topConsumersBoard` last worked it out for one time zone. */
-interface Board {
-  board: string;
-  start?: number;
-  end?: number;
+/** The board the limiter counts today's requests on (`top:day:2026-12-03`), in `timeZone`. */
+export function topConsumersBoard(now: number, timeZone: string): Period & { board: string } {
+  const day = currentPeriod(DAY, now, timeZone);
+  return { ...day, board: `top:${day.id}` };
 }
-const lastBoards = new Map<string, Board>();
 
-/**
- * The board the limiter counts today's requests on: `top:<day period id>` (`top:day:2026-12-03`).
- * Called for every request: the day is worked out once (luxon takes tens of microseconds) and
- * reused until it ends, so the common case is two comparisons.
- */
-export function topConsumersBoard(now: number, timeZone: string): Readonly<Board> {
-  const last = lastBoards.get(timeZone);
-  if (last?.start !== undefined && last.end !== undefined && now >= last.start && now < last.end) return last;
-  const day = periodOf({ kind: 'calendar', unit: 'day' }, now, timeZone);
-  const board: Board = {
-    board: `top:${day.id}`,
-    ...(day.startsAt === undefined ? {} : { start: day.startsAt }),
-    ...(day.endsAt === undefined ? {} : { end: day.endsAt }),
-  };
-  // One entry per configured time zone: a gateway has one (tests a few).
-  if (lastBoards.size > 16) lastBoards.clear();
-  lastBoards.set(timeZone, board);
-  return board;
-}
+const DAY: Window = { kind: 'calendar', unit: 'day' };
 
 /** The answer: today's (in `traffic.timeZone`) heaviest callers by requests admitted. */
 export interface TopConsumers {
@@ -80,7 +62,7 @@ export function registerTopConsumersRoute(app: FastifyInstance, deps: TopConsume
     const count = raw === undefined ? DEFAULT_COUNT : Number(raw);
     if (!Number.isSafeInteger(count) || count < 1 || count > MAX_COUNT)
       return sendError(reply, 'BAD_REQUEST', `?count= must be an integer from 1 to ${MAX_COUNT}.`);
-    const { board, start, end } = topConsumersBoard(deps.clock(), deps.timeZone);
+    const { board, startsAt: start, endsAt: end } = topConsumersBoard(deps.clock(), deps.timeZone);
     try {
       const top = await deps.store.top(board, count);
       const answer: TopConsumers = {
