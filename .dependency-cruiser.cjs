@@ -3,7 +3,7 @@
  * connectors → store, config, errors. `npm run lint` fails on a cycle or on an import against it.
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const CONCERNS = '^src/(auth|edge|gateway|registry|security|subgraph-calls|supergraph|telemetry)/';
+const CONCERNS = '^src/(auth|edge|gateway|registry|security|subgraph-calls|supergraph|telemetry|traffic)/';
 
 module.exports = {
   forbidden: [
