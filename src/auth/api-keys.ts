@@ -102,17 +102,7 @@ export class ApiKeys {
     if (record.expiresAt !== undefined && record.expiresAt.getTime() <= this.now().getTime()) {
       throw new CredentialRejected('API key expired');
     }
-    return {
-      kind: 'authenticated',
-      source: 'api-key',
-      subject: record.name,
-      scopes: new Set(record.scopes),
-      roles: new Set(),
-      claims: {},
-      keyId: record.id,
-      credential: `api-key:${record.id}`,
-      ...(record.plan === undefined ? {} : { plan: record.plan }),
-    };
+    return apiKeyPrincipal(record);
   }
 
   async #lookup(id: string): Promise<ApiKeyRecord | undefined> {
@@ -158,4 +148,19 @@ function validateScopes(scopes: readonly string[]): string[] {
 function validatePlan(plan: string): string {
   if (!NAME_PATTERN.test(plan)) throw new RangeError(`invalid plan name "${plan}"`);
   return plan;
+}
+
+/** Who a valid API key proves: its name as the subject, its scopes and its usage plan. */
+export function apiKeyPrincipal(record: ApiKeyRecord): AuthenticatedPrincipal {
+  return {
+    kind: 'authenticated',
+    source: 'api-key',
+    subject: record.name,
+    scopes: new Set(record.scopes),
+    roles: new Set(),
+    claims: {},
+    keyId: record.id,
+    credential: `api-key:${record.id}`,
+    ...(record.plan === undefined ? {} : { plan: record.plan }),
+  };
 }

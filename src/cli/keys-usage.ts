@@ -1,3 +1,4 @@
+import { alignedTable } from './output.js';
 import { UserFacingError } from '../errors.js';
 import type { UsageAnswer } from '../traffic/usage-route.js';
 import { outputFormat, print } from './registry-flags.js';
@@ -99,14 +100,7 @@ export function formatUsage(answer: UsageAnswer): string {
       seconds(policy.resetsAt),
     ]),
   ];
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${head}${lines.join('\n')}\n`;
+  return `${head}${alignedTable(rows)}`;
 }
 
 function seconds(iso: string): string {

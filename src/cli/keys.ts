@@ -5,7 +5,7 @@ import { UserFacingError } from '../errors.js';
 import { describeStore, DuplicateKeyName, openStore, type Store } from '../store/index.js';
 import { commandConfig } from './config-options.js';
 import type { UsageFlags } from './keys-usage.js';
-import { runCommand } from './output.js';
+import { alignedTable, runCommand } from './output.js';
 
 interface StoreFlags {
   config?: string;
@@ -192,12 +192,5 @@ function formatTable(keys: readonly ApiKeySummary[]): string {
       day(key.revokedAt),
     ]),
   ];
-  const widths = COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${lines.join('\n')}\n`;
+  return alignedTable(rows);
 }

@@ -73,3 +73,18 @@ export function reloadOnHangup(reload: () => Promise<unknown>): void {
     else run();
   });
 }
+
+/** Rows as left-aligned columns two spaces apart (the first row is the header), one line each. */
+export function alignedTable(rows: readonly (readonly string[])[]): string {
+  const columns = Math.max(0, ...rows.map((row) => row.length));
+  const widths = Array.from({ length: columns }, (_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  return `${lines.join('\n')}\n`;
+}

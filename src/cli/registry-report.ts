@@ -1,3 +1,4 @@
+import { alignedTable } from './output.js';
 import type {
   ChangeOutcome,
   CheckReport,
@@ -145,15 +146,7 @@ function isUsed(change: SchemaChangeReport): boolean {
 }
 
 function table(header: readonly string[], rows: readonly string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)));
-  const lines = all.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${lines.join('\n')}\n`;
+  return alignedTable([header, ...rows]);
 }
 
 function isoSeconds(value: string): string {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiKeyPrincipal } from '../auth/api-keys.js';
 import type { AuthenticatedPrincipal } from '../auth/principal.js';
 import type { TrafficConfig } from '../config/traffic-schema.js';
 import { sendError } from '../edge/reply.js';
@@ -164,18 +165,7 @@ function principalOf(
   query: UsageQuery,
   record: ApiKeyRecord | undefined,
 ): AuthenticatedPrincipal | undefined {
-  if (record !== undefined)
-    return {
-      kind: 'authenticated',
-      source: 'api-key',
-      subject: record.name,
-      scopes: new Set(record.scopes),
-      roles: new Set(),
-      claims: {},
-      keyId: record.id,
-      credential: `api-key:${record.id}`,
-      ...(record.plan === undefined ? {} : { plan: record.plan }),
-    };
+  if (record !== undefined) return apiKeyPrincipal(record);
   if (query.subject === undefined && query.tenant === undefined) return undefined;
   return {
     kind: 'authenticated',
