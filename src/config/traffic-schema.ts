@@ -87,8 +87,11 @@ const keySource = z
 
 const keySchema = z
   // One source, or a list of them combined.
-  .preprocess((value) => (typeof value === 'string' ? [value] : value), z.array(keySource).min(1))
-  .default(['auto'])
+  .union([keySource, z.array(keySource).min(1)], {
+    error: `expected one of ${KEY_SOURCES.join(', ')} or header:<name>, or a list of them`,
+  })
+  .default('auto')
+  .transform((value) => (Array.isArray(value) ? value : [value]))
   .describe(
     'What the limit counts by: `auto` (the API key, else the JWT subject, else the client IP), `apiKey`, `subject`, `tenant`, `ip`, `operation` (the operation name) or `header:<name>`; a list combines them (`[subject, operation]`). A caller without the value (anonymous, no tenant, no header) is counted by IP.',
   );

@@ -78,7 +78,7 @@ describe('traffic config', () => {
       /traffic\.plans\.free\.burst: expected an integer of at least 1/,
     );
     expect(problemsOf({ plans: { free: { rate: '10/s', key: 'cookie' } } })).toMatch(
-      /traffic\.plans\.free\.key\[0\]: expected one of auto, apiKey, subject, tenant, ip, operation or header:<name>/,
+      /traffic\.plans\.free\.key: expected one of auto, apiKey, subject, tenant, ip, operation or header:<name>/,
     );
     expect(problemsOf({ plans: { free: { rate: '100/h', quota: '50/10m' } } })).toMatch(
       /traffic\.plans\.free\.quota: the quota period \(50\/10m\) is shorter than the rate's window \(100\/h\)/,
