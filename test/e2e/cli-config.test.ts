@@ -214,7 +214,8 @@ describe('GATEHOUSE_* environment variables', () => {
         new RegExp(`\\(stage test, 1 worker\\) serving GraphQL at http://127\\.0\\.0\\.1:${flagPort}/`),
         60_000,
       );
-      expect(cli.output().stdout).toContain(`Sandbox: http://127.0.0.1:${flagPort}/sandbox`);
+      // The sandbox line is written after the serving line, possibly in a chunk of its own.
+      await cli.waitFor(new RegExp(`Sandbox: http://127\\.0\\.0\\.1:${flagPort}/sandbox`));
       await cli.waitFor(/"level":30.*Server listening/);
     } finally {
       await stopped(cli);
