@@ -139,6 +139,8 @@ export const executorScenarios: ExecutorScenario[] = [
         query: '{ shelf { id product { price } } staff(withBroken: true) { id credit } }',
         expected: {},
         retried: true,
+        // Apollo reports the locked batch at ["staff", "@", "_entities"], Gatehouse at ["staff"].
+        knownBugs: { apollo: 'The batch error path leaks "@" and "_entities" (entity-error-paths).' },
       },
       {
         name: 'Condition nodes: @include(if: $var) true',

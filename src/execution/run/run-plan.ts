@@ -1,6 +1,13 @@
 import type { FetchStep } from '../plan/compile-plan.js';
 import { applyRewrites } from '../plan/data-rewrites.js';
-import { cloneJson, deepMerge, deepMergeCopy, hydratedPaths, type JsonObject } from '../merge-data.js';
+import {
+  cloneJson,
+  deepMerge,
+  deepMergeCopy,
+  hydratedPaths,
+  type JsonObject,
+  type ResponsePath,
+} from '../merge-data.js';
 import { prepareCall, type CallRun, type PartRun, type StepRun } from './prepare-call.js';
 import { singleStepCall, type Call, type Schedule } from '../plan/schedule.js';
 import type { RawSubgraphSource, SubgraphResponse } from '../transport/subgraph-call.js';
@@ -57,6 +64,23 @@ function keysIfFlat(value: unknown): string[] | null {
     keys.push(key);
   }
   return keys;
+}
+
+/**
+ * The client path of a subgraph error that names no entity of the batch. An entity fetch's error
+ * without an entity index (`["_entities"]`, no path, an index the batch does not have) concerns the
+ * whole batch: its path is the response field that holds the batch, the fetch path up to its first
+ * list marker. Apollo Gateway joins the fetch path and the subgraph path instead, so that `@` and
+ * `_entities` reach the client (apollographql/router#4548 fixed the same in the Router).
+ */
+function clientPath(
+  stepRun: StepRun,
+  path: readonly (string | number)[] | undefined,
+): ResponsePath | undefined {
+  const fetchPath = stepRun.step.path;
+  if (stepRun.mapping === undefined) return path ? [...(fetchPath ?? []), ...path] : undefined;
+  const list = (fetchPath ?? []).indexOf('@');
+  return (fetchPath ?? []).slice(0, list < 0 ? undefined : list);
 }
 
 /** Whether the part's request carries fewer representations, or in another order, than Apollo's would. */
@@ -169,29 +193,40 @@ class PlanRun {
           break;
         }
       }
-      for (const partRun of parts) {
-        for (const stepRun of partRun.steps) {
-          let list = routed.get(stepRun);
-          if (!list) routed.set(stepRun, (list = []));
-          const unique = path?.[1];
-          if (stepRun.mapping && path && typeof unique === 'number') {
+      const listOf = (stepRun: StepRun) => {
+        let list = routed.get(stepRun);
+        if (!list) routed.set(stepRun, (list = []));
+        return list;
+      };
+      const unique = path?.[1];
+      let routedToEntity = false;
+      if (path && typeof unique === 'number') {
+        const rest = path.slice(2);
+        for (const partRun of parts) {
+          for (const stepRun of partRun.steps) {
+            if (!stepRun.mapping) continue;
             stepRun.hydrated ??= hydratedPaths(stepRun.step.path ?? [], this.data);
-            const rest = path.slice(2);
             for (let at = 0; at < stepRun.mapping.length; at += 2) {
               if (stepRun.mapping[at + 1] !== unique) continue;
               // Apollo takes the path of the i-th entity for representation i.
               const representation = at / 2;
               const entityPath = [...(stepRun.hydrated[representation] ?? []), ...rest];
-              list.push({
+              listOf(stepRun).push({
                 key: representation,
                 error: downstreamServiceError(original, serviceName, entityPath),
               });
+              routedToEntity = true;
             }
-          } else {
-            const key = list.length > 0 ? (list[list.length - 1] as { key: number }).key : -1;
-            const clientPath = path ? [...(stepRun.step.path ?? []), ...path] : undefined;
-            list.push({ key, error: downstreamServiceError(original, serviceName, clientPath) });
           }
+        }
+      }
+      if (routedToEntity) continue;
+      // Not about one entity: every fetch that shared the request had it in its own answer.
+      for (const partRun of parts) {
+        for (const stepRun of partRun.steps) {
+          const list = listOf(stepRun);
+          const key = list.length > 0 ? (list[list.length - 1] as { key: number }).key : -1;
+          list.push({ key, error: downstreamServiceError(original, serviceName, clientPath(stepRun, path)) });
         }
       }
     }

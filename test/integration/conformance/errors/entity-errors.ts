@@ -117,7 +117,6 @@ export const entityErrorCases: ConformanceCase[] = [
         'marker and the internal _entities field leak into the client path, which then points at no ' +
         'response field (makeLazyErrorPathGenerator in @apollo/gateway executeQueryPlan.js prefixes the ' +
         'fetch path when the subgraph error path has no entity index). Cf. apollographql/router#4548.',
-      gatehouse: 'Kept identical to Apollo Gateway on purpose, so that the two engines answer alike.',
     },
   },
 ];
