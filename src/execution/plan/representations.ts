@@ -1,4 +1,4 @@
-import type { QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { QueryPlanFieldNode, QueryPlanInlineFragmentNode } from '@apollo/query-planner';
 import { applyRewrites, type CompiledRewrite } from './data-rewrites.js';
 import { deepMerge, type JsonObject } from '../merge-data.js';
 import type { SchemaFacts } from '../schema-facts.js';
@@ -10,27 +10,44 @@ import type { SchemaFacts } from '../schema-facts.js';
  * means an equal representation).
  */
 
+/**
+ * A selection of a fetch's `requires`. `readFrom`, set by required-arguments-plan.ts only, is the
+ * response key the field's value is read from in the data, when that is not its own.
+ */
+export type RequiresSelectionNode =
+  | (Omit<QueryPlanFieldNode, 'selections'> & {
+      readonly selections?: readonly RequiresSelectionNode[];
+      readonly readFrom?: string;
+    })
+  | (Omit<QueryPlanInlineFragmentNode, 'selections'> & {
+      readonly selections: readonly RequiresSelectionNode[];
+    });
+
 export class RequiresSelection {
   constructor(
-    /** The response key of a field; undefined for an inline fragment. */
+    /** The response key of a field in the representation; undefined for an inline fragment. */
     readonly responseName: string | undefined,
     readonly selections: readonly RequiresSelection[] | undefined,
     /** Inline fragment: the `__typename`s its type condition applies to; undefined if it has none. */
     readonly matches: ReadonlySet<string> | undefined,
+    /** The response key the field's value is read from in the data. */
+    readonly sourceKey: string | undefined = responseName,
   ) {}
 }
 
 export function compileRequires(
-  selections: readonly QueryPlanSelectionNode[],
+  selections: readonly RequiresSelectionNode[],
   facts: SchemaFacts,
   keys: Set<string>,
 ): RequiresSelection[] {
   return selections.map((selection) => {
     if (selection.kind === 'Field') {
       const responseName = selection.alias ?? selection.name;
+      const sourceKey = selection.readFrom ?? responseName;
       keys.add(responseName);
+      keys.add(sourceKey);
       const sub = selection.selections ? compileRequires(selection.selections, facts, keys) : undefined;
-      return new RequiresSelection(responseName, sub, undefined);
+      return new RequiresSelection(responseName, sub, undefined, sourceKey);
     }
     const matches = selection.typeCondition ? facts.supergraphMatches(selection.typeCondition) : undefined;
     return new RequiresSelection(undefined, compileRequires(selection.selections, facts, keys), matches);
@@ -49,8 +66,9 @@ export function selectRepresentation(
     const key = selection.responseName;
     if (key !== undefined) {
       if (typeof source !== 'object' || source === undefined) return null;
-      const value = (source as JsonObject)[key];
-      if (value === undefined || !Object.prototype.hasOwnProperty.call(source, key)) return null;
+      const from = selection.sourceKey as string;
+      const value = (source as JsonObject)[from];
+      if (value === undefined || !Object.prototype.hasOwnProperty.call(source, from)) return null;
       const sub = selection.selections;
       if (Array.isArray(value)) {
         result[key] = sub
@@ -94,6 +112,7 @@ export function flatRequires(selections: readonly RequiresSelection[]): FlatRequ
   for (const selection of fragment.selections) {
     const name = selection.responseName;
     if (name === undefined || selection.selections !== undefined || fields.includes(name)) return undefined;
+    if (selection.sourceKey !== name) return undefined;
     fields.push(name);
   }
   // Without __typename no representation is ever sent; leave that oddity to the general path.

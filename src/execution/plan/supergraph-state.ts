@@ -15,6 +15,7 @@ import {
 import { compilePlan, type ApolloPlan, type CompiledPlan } from './compile-plan.js';
 import { LruCache, type LruCacheLimits } from '../lru-cache.js';
 import { estimatePlanBytes } from './plan-bytes.js';
+import { RequiredArguments } from './required-arguments.js';
 import { SchemaFacts } from '../schema-facts.js';
 
 /** A plan that Apollo's executor runs: the reason, and the cache entry. */
@@ -28,6 +29,7 @@ const APOLLO_PLAN_BYTES = 256;
 export class SupergraphState {
   readonly facts: SchemaFacts;
   private readonly planner: QueryPlanner;
+  private readonly requiredArguments: RequiredArguments;
   private readonly plans: LruCache<string, CompiledPlan | ApolloPlan>;
 
   constructor(
@@ -45,6 +47,7 @@ export class SupergraphState {
     });
     this.facts = new SchemaFacts(supergraph.apiSchema(), supergraph.schema);
     this.planner = new QueryPlanner(supergraph);
+    this.requiredArguments = new RequiredArguments(supergraph);
     this.plans = new LruCache(planCache);
   }
 
@@ -105,7 +108,10 @@ export class SupergraphState {
       };
     }
     try {
-      return compilePlan(queryPlan, operation, variableDefinitions, this.facts);
+      return compilePlan(queryPlan, operation, variableDefinitions, this.facts, {
+        client: { document, operationName },
+        requiredArguments: this.requiredArguments,
+      });
     } catch (error) {
       // A plan this executor cannot compile is still a plan Apollo's executor can run.
       return {

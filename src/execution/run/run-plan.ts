@@ -208,9 +208,12 @@ class PlanRun {
             stepRun.hydrated ??= hydratedPaths(stepRun.step.path ?? [], this.data);
             for (let at = 0; at < stepRun.mapping.length; at += 2) {
               if (stepRun.mapping[at + 1] !== unique) continue;
-              // Apollo takes the path of the i-th entity for representation i.
+              // The path of the entity this representation was made from. Apollo takes the path of
+              // the i-th entity for representation i, which is another entity's as soon as one before
+              // it had no representation (a list mixing types: only some match the fetch's fragment).
               const representation = at / 2;
-              const entityPath = [...(stepRun.hydrated[representation] ?? []), ...rest];
+              const entity = stepRun.mapping[at] as number;
+              const entityPath = [...(stepRun.hydrated[entity] ?? []), ...rest];
               listOf(stepRun).push({
                 key: representation,
                 error: downstreamServiceError(original, serviceName, entityPath),

@@ -158,7 +158,8 @@ describe('running a schedule', () => {
     expect(JSON.parse(JSON.stringify(errors))).toEqual([
       {
         message: 'users broken',
-        path: ['staff', '@', '_entities'],
+        // The batch's error is reported at the list that holds its entities.
+        path: ['staff'],
         extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'pricing' },
       },
     ]);

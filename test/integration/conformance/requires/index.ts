@@ -61,7 +61,6 @@ export const requires: ConformanceScenario = {
           'The query planner merges the required price(currency: "EUR") into the client\'s unaliased `price` ' +
           '(USD), so shipping computes insuranceCost from 4999 instead of 4499 and answers 500: wrong data, ' +
           'no error. apollographql/federation#2276 and #2996.',
-        gatehouse: 'Gatehouse executes the same query plan, so it inherits the planner bug.',
       },
     },
     {

@@ -1,0 +1,579 @@
+import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
+import {
+  Kind,
+  parse,
+  print,
+  stripIgnoredCharacters,
+  visit,
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+  type VariableDefinitionNode,
+} from 'graphql';
+import type { RequiredArguments, RequiredField } from './required-arguments.js';
+import type { RequiresSelectionNode } from './representations.js';
+import type { SchemaFacts } from '../schema-facts.js';
+
+/*
+ * Fixes Apollo query plans where @requires selects a field with arguments (apollographql/federation
+ * #2276, #2996). Apollo's planner keys a required field by its name alone: it merges the required
+ * `comments(limit: 3)` into the client's `comments(limit: 2)` (or the other way round, whichever comes
+ * last), and merges two requirements of one field with different arguments into one. So:
+ * - the fetch that provides the field also selects it under an alias of its own, with exactly the
+ *   required arguments, and the representations read it from that alias (`readFrom`);
+ * - the client's field there gets back the client's arguments (and variables), should the planner
+ *   have put the required ones in their place;
+ * - an entity fetch whose fields require one field with different arguments is split into one fetch
+ *   per set of arguments, since one representation carries one value per field.
+ * Where a plan does not have the expected form, it is left as Apollo made it.
+ */
+
+/** The client's operation, where the client's own arguments are read. */
+export interface ClientOperation {
+  document: DocumentNode;
+  operationName: string | undefined;
+  /** Every response key of the operation: aliases added to fetches must not be one of them. */
+  responseKeys: ReadonlySet<string>;
+}
+
+interface FetchAt {
+  node: FetchNode;
+  path: readonly string[] | undefined;
+}
+
+interface Walked {
+  node: PlanNode;
+  fetches: FetchAt[];
+}
+
+/** The plan, with its requirements of fields with arguments met exactly. */
+export function withRequiredArguments(
+  plan: QueryPlan,
+  required: RequiredArguments,
+  client: ClientOperation,
+  facts: SchemaFacts,
+): QueryPlan {
+  const root = plan.node;
+  if (!root || root.kind === 'Subscription' || !concernsAny(root, required)) return plan;
+  const rewriter = new PlanRewriter(required, client, facts);
+  const { node } = rewriter.walk(root, []);
+  rewriter.printEdits();
+  return { ...plan, node };
+}
+
+function concernsAny(node: PlanNode, required: RequiredArguments): boolean {
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.some((child) => concernsAny(child, required));
+    case 'Flatten':
+      return concernsAny(node.node, required);
+    case 'Condition':
+      return [node.ifClause, node.elseClause].some(
+        (child) => child !== undefined && concernsAny(child, required),
+      );
+    case 'Fetch':
+      return node.requires !== undefined && required.concerns(node.serviceName);
+    case 'Defer':
+      return false;
+  }
+}
+
+/** An operation being edited: its document, and variables it must declare from the client's. */
+interface Edit {
+  document: DocumentNode;
+}
+
+/** A field of an entity fetch, with what its @requires asks of fields with arguments. */
+interface Member {
+  selection: SelectionNode;
+  typeName: string;
+  needs: readonly RequiredField[];
+}
+
+class PlanRewriter {
+  private readonly edits = new Map<FetchNode, Edit>();
+  private readonly aliases = new Map<string, string>();
+  private clientDocument:
+    { operation: OperationDefinitionNode; fragments: Map<string, FragmentDefinitionNode> } | undefined;
+
+  constructor(
+    private readonly required: RequiredArguments,
+    private readonly client: ClientOperation,
+    private readonly facts: SchemaFacts,
+  ) {}
+
+  /** A copy of the node, rewritten; `before` are the fetches sure to have run before it starts. */
+  walk(node: PlanNode, before: readonly FetchAt[], path?: readonly string[]): Walked {
+    switch (node.kind) {
+      case 'Sequence': {
+        let done = before;
+        const nodes: PlanNode[] = [];
+        const fetches: FetchAt[] = [];
+        for (const child of node.nodes) {
+          const walked = this.walk(child, done, path);
+          nodes.push(walked.node);
+          fetches.push(...walked.fetches);
+          done = [...done, ...walked.fetches];
+        }
+        return { node: { kind: 'Sequence', nodes }, fetches };
+      }
+      case 'Parallel': {
+        const walked = node.nodes.map((child) => this.walk(child, before, path));
+        return {
+          node: { kind: 'Parallel', nodes: walked.map((child) => child.node) },
+          fetches: walked.flatMap((child) => child.fetches),
+        };
+      }
+      case 'Condition': {
+        const ifClause = node.ifClause && this.walk(node.ifClause, before, path);
+        const elseClause = node.elseClause && this.walk(node.elseClause, before, path);
+        return {
+          node: {
+            ...node,
+            ...(ifClause ? { ifClause: ifClause.node } : {}),
+            ...(elseClause ? { elseClause: elseClause.node } : {}),
+          },
+          fetches: [...(ifClause?.fetches ?? []), ...(elseClause?.fetches ?? [])],
+        };
+      }
+      case 'Flatten': {
+        if (node.node.kind !== 'Fetch') return { node, fetches: [] };
+        const flattenPath = node.path.map(String);
+        const fetches = this.entityFetches({ ...node.node }, flattenPath, before);
+        const flattened = fetches.map((fetch): PlanNode => ({ ...node, node: fetch }));
+        return {
+          node: flattened.length === 1 ? (flattened[0] as PlanNode) : { kind: 'Parallel', nodes: flattened },
+          fetches: fetches.map((fetch) => ({ node: fetch, path: flattenPath })),
+        };
+      }
+      case 'Fetch': {
+        const copy = { ...node };
+        return { node: copy, fetches: [{ node: copy, path: undefined }] };
+      }
+      case 'Defer':
+        return { node, fetches: [] };
+    }
+  }
+
+  /** Writes the edited operations back into their fetches. */
+  printEdits(): void {
+    for (const [fetch, { document }] of this.edits) {
+      fetch.operation = stripIgnoredCharacters(print(document));
+      delete fetch.operationDocumentNode;
+    }
+  }
+
+  /** The entity fetch as one or more fetches whose representations carry what their fields require. */
+  private entityFetches(fetch: FetchNode, path: readonly string[], before: readonly FetchAt[]): FetchNode[] {
+    if (!fetch.requires || !this.required.concerns(fetch.serviceName)) return [fetch];
+    const document = parse(fetch.operation, { noLocation: true });
+    const fragments = entityFragments(document);
+    if (!fragments) return [fetch];
+    const members: Member[] = [];
+    for (const fragment of fragments) {
+      const typeName = fragment.typeCondition?.name.value;
+      if (!typeName) return [fetch];
+      for (const selection of fragment.selectionSet.selections) {
+        const needs =
+          selection.kind === Kind.FIELD
+            ? this.required.fieldsOf(fetch.serviceName, typeName, selection.name.value)
+            : [];
+        members.push({ selection, typeName, needs });
+      }
+    }
+    if (members.every((member) => member.needs.length === 0)) return [fetch];
+    for (const member of members) {
+      for (const need of member.needs) {
+        if (!this.provide(path, member.typeName, need, before)) return [fetch];
+      }
+    }
+    const groups = groupByArguments(members);
+    const requiredNames = new Set(members.flatMap((member) => member.needs.map((need) => need.name)));
+    const split: FetchNode[] = [];
+    for (const group of groups) {
+      const requires = this.groupRequires(fetch.requires, group, requiredNames);
+      if (!requires) return [fetch];
+      // Apollo's type for `requires` has no `readFrom`; only Gatehouse's executor runs these plans.
+      split.push({
+        ...groupOperation(fetch, document, group),
+        requires: requires as unknown as NonNullable<FetchNode['requires']>,
+      });
+    }
+    return split;
+  }
+
+  /**
+   * The fetch's `requires` for one group of its fields: the required fields with arguments read from
+   * their aliases, with the sub-selections their field sets give.
+   */
+  private groupRequires(
+    requires: readonly RequiresSelectionNode[],
+    group: readonly Member[],
+    requiredNames: ReadonlySet<string>,
+  ): RequiresSelectionNode[] | undefined {
+    const result: RequiresSelectionNode[] = [];
+    const placed = new Set<string>();
+    for (const selection of requires) {
+      if (selection.kind !== 'InlineFragment' || !selection.typeCondition) return undefined;
+      const typeName = selection.typeCondition;
+      const kept = selection.selections.filter(
+        (field) => field.kind !== 'Field' || !requiredNames.has(field.name),
+      );
+      const needed = new Map<string, RequiresSelectionNode>();
+      for (const member of group) {
+        if (member.typeName !== typeName) continue;
+        for (const need of member.needs) {
+          const alias = this.aliasOf(typeName, need);
+          const earlier = needed.get(alias);
+          const selections = mergeSelections(
+            earlier?.kind === 'Field' ? earlier.selections : undefined,
+            need.selections,
+          );
+          needed.set(alias, {
+            kind: 'Field',
+            name: need.name,
+            readFrom: alias,
+            ...(selections ? { selections } : {}),
+          });
+        }
+      }
+      placed.add(typeName);
+      result.push({ ...selection, selections: [...kept, ...needed.values()] });
+    }
+    // A requirement of a type the plan's `requires` has no fragment for: not a form this fixes.
+    if (group.some((member) => member.needs.length > 0 && !placed.has(member.typeName))) return undefined;
+    return result;
+  }
+
+  /** The alias under which a requirement is fetched: one per type, field and arguments. */
+  private aliasOf(typeName: string, need: RequiredField): string {
+    const key = `${typeName}.${need.name}(${need.argumentsKey})`;
+    let alias = this.aliases.get(key);
+    if (!alias) {
+      let counter = this.aliases.size;
+      do alias = `gatehouse_required_${counter++}`;
+      while (this.client.responseKeys.has(alias));
+      this.aliases.set(key, alias);
+    }
+    return alias;
+  }
+
+  /**
+   * Makes the latest fetch before this one that selects the field at `path` also select it under
+   * the requirement's alias, and gives its unaliased field back the client's arguments. False when no
+   * fetch selects it where expected.
+   */
+  private provide(
+    path: readonly string[],
+    typeName: string,
+    need: RequiredField,
+    before: readonly FetchAt[],
+  ): boolean {
+    const alias = this.aliasOf(typeName, need);
+    for (let index = before.length - 1; index >= 0; index--) {
+      const provider = before[index] as FetchAt;
+      const edit = this.editOf(provider.node);
+      const found = fieldsAt(edit.document, provider.path, path, need.name).filter(
+        ({ condition }) => condition === undefined || this.facts.supergraphMatches(condition).has(typeName),
+      );
+      if (found.length === 0) continue;
+      for (const { selectionSet, field } of found) {
+        if (!covers(field.selectionSet, need.selections)) return false;
+        const selections = selectionSet.selections as SelectionNode[];
+        const hasAlias = selections.some(
+          (selection) => selection.kind === Kind.FIELD && selection.alias?.value === alias,
+        );
+        if (!hasAlias) {
+          selections.push({
+            kind: Kind.FIELD,
+            alias: { kind: Kind.NAME, value: alias },
+            name: field.name,
+            arguments: need.arguments,
+            ...(field.selectionSet ? { selectionSet: withoutDirectives(field.selectionSet) } : {}),
+          });
+        }
+        this.restoreClientArguments(provider.node, edit, path, field);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Gives the provider's field the client's own arguments where the planner put required ones. */
+  private restoreClientArguments(
+    fetch: FetchNode,
+    edit: Edit,
+    path: readonly string[],
+    field: FieldNode,
+  ): void {
+    const clientField = this.clientFieldAt(path, field.name.value);
+    if (!clientField || sameArguments(clientField.arguments, field.arguments)) return;
+    (field as { arguments?: readonly ArgumentNode[] }).arguments = clientField.arguments ?? [];
+    const operation = edit.document.definitions[0] as {
+      variableDefinitions?: readonly VariableDefinitionNode[];
+    };
+    const definitions = [...(operation.variableDefinitions ?? [])];
+    const declared = new Set(definitions.map((definition) => definition.variable.name.value));
+    const clientDefinitions = this.clientOperation()?.operation.variableDefinitions ?? [];
+    for (const name of variablesIn(clientField.arguments ?? [])) {
+      const definition = clientDefinitions.find((candidate) => candidate.variable.name.value === name);
+      if (declared.has(name) || !definition) continue;
+      definitions.push(definition);
+      fetch.variableUsages = [...(fetch.variableUsages ?? []), name];
+      declared.add(name);
+    }
+    operation.variableDefinitions = definitions;
+  }
+
+  private editOf(fetch: FetchNode): Edit {
+    let edit = this.edits.get(fetch);
+    if (!edit) {
+      edit = { document: parse(fetch.operation, { noLocation: true }) };
+      this.edits.set(fetch, edit);
+    }
+    return edit;
+  }
+
+  private clientOperation() {
+    if (!this.clientDocument) {
+      const { document, operationName } = this.client;
+      const fragments = new Map<string, FragmentDefinitionNode>();
+      let operation: OperationDefinitionNode | undefined;
+      for (const definition of document.definitions) {
+        if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+        if (
+          definition.kind === Kind.OPERATION_DEFINITION &&
+          (operationName === undefined || definition.name?.value === operationName)
+        )
+          operation ??= definition;
+      }
+      if (!operation) return undefined;
+      this.clientDocument = { operation, fragments };
+    }
+    return this.clientDocument;
+  }
+
+  /** The client's field with this name as response key at the path, if the client selects it there. */
+  private clientFieldAt(path: readonly string[], name: string): FieldNode | undefined {
+    const client = this.clientOperation();
+    if (!client) return undefined;
+    let sets: SelectionSetNode[] = [client.operation.selectionSet];
+    for (const key of path) {
+      if (key === '@') continue;
+      sets = sets.flatMap((set) =>
+        fieldsNamed(set, key, client.fragments).flatMap((field) =>
+          field.selectionSet ? [field.selectionSet] : [],
+        ),
+      );
+    }
+    for (const set of sets) {
+      const field = fieldsNamed(set, name, client.fragments).find(
+        (candidate) => candidate.name.value === name,
+      );
+      if (field) return field;
+    }
+    return undefined;
+  }
+}
+
+/** The inline fragments of an entity fetch's `_entities` selection. */
+function entityFragments(document: DocumentNode) {
+  const operation = document.definitions[0];
+  if (operation?.kind !== Kind.OPERATION_DEFINITION) return undefined;
+  const entities = operation.selectionSet.selections[0];
+  if (entities?.kind !== Kind.FIELD || entities.name.value !== '_entities' || !entities.selectionSet)
+    return undefined;
+  const fragments = entities.selectionSet.selections;
+  return fragments.every((fragment) => fragment.kind === Kind.INLINE_FRAGMENT) ? fragments : undefined;
+}
+
+/** Groups of fields that agree on the arguments of every field they require; the first takes the rest. */
+function groupByArguments(members: readonly Member[]): Member[][] {
+  const groups: { members: Member[]; arguments: Map<string, string> }[] = [];
+  for (const member of members) {
+    const fits = (group: (typeof groups)[number]) =>
+      member.needs.every((need) => {
+        const taken = group.arguments.get(`${member.typeName}.${need.name}`);
+        return taken === undefined || taken === need.argumentsKey;
+      });
+    let group = groups.find(fits);
+    if (!group) groups.push((group = { members: [], arguments: new Map() }));
+    group.members.push(member);
+    for (const need of member.needs)
+      group.arguments.set(`${member.typeName}.${need.name}`, need.argumentsKey);
+  }
+  return groups.map((group) => group.members);
+}
+
+/** The entity fetch's operation cut down to one group's fields, declaring only the variables they use. */
+function groupOperation(fetch: FetchNode, document: DocumentNode, group: readonly Member[]): FetchNode {
+  const selections = new Set(group.map((member) => member.selection));
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  const entities = operation.selectionSet.selections[0] as FieldNode;
+  const fragments = (entities.selectionSet as SelectionSetNode).selections.flatMap((fragment) => {
+    if (fragment.kind !== Kind.INLINE_FRAGMENT) return [];
+    const kept = fragment.selectionSet.selections.filter((selection) => selections.has(selection));
+    return kept.length === 0
+      ? []
+      : [{ ...fragment, selectionSet: { ...fragment.selectionSet, selections: kept } }];
+  });
+  const used = new Set(variablesIn(fragments));
+  const cut: OperationDefinitionNode = {
+    ...operation,
+    variableDefinitions: (operation.variableDefinitions ?? []).filter(
+      (definition) =>
+        definition.variable.name.value === 'representations' || used.has(definition.variable.name.value),
+    ),
+    selectionSet: {
+      ...operation.selectionSet,
+      selections: [{ ...entities, selectionSet: { kind: Kind.SELECTION_SET, selections: fragments } }],
+    },
+  };
+  const text = stripIgnoredCharacters(print({ ...document, definitions: [cut] }));
+  const { operationDocumentNode: _unused, ...rest } = fetch;
+  return {
+    ...rest,
+    operation: text,
+    ...(fetch.variableUsages
+      ? { variableUsages: fetch.variableUsages.filter((name) => used.has(name)) }
+      : {}),
+  };
+}
+
+/**
+ * Where the fetch selects `name` (as its response key) for the entities at `path`: the selection sets
+ * holding it, with the type condition of the innermost fragment around it there.
+ */
+function fieldsAt(
+  document: DocumentNode,
+  fetchPath: readonly string[] | undefined,
+  path: readonly string[],
+  name: string,
+): { selectionSet: SelectionSetNode; field: FieldNode; condition: string | undefined }[] {
+  const operation = document.definitions[0];
+  if (operation?.kind !== Kind.OPERATION_DEFINITION) return [];
+  let sets: SelectionSetNode[];
+  let rest: readonly string[];
+  if (fetchPath === undefined) {
+    sets = [operation.selectionSet];
+    rest = path;
+  } else {
+    if (fetchPath.length > path.length || fetchPath.some((step, index) => path[index] !== step)) return [];
+    const entities = operation.selectionSet.selections[0];
+    if (entities?.kind !== Kind.FIELD || !entities.selectionSet) return [];
+    sets = [entities.selectionSet];
+    rest = path.slice(fetchPath.length);
+  }
+  for (const key of rest) {
+    if (key === '@') continue;
+    sets = sets.flatMap((set) =>
+      fieldsNamed(set, key, undefined).flatMap((field) => (field.selectionSet ? [field.selectionSet] : [])),
+    );
+  }
+  const found: { selectionSet: SelectionSetNode; field: FieldNode; condition: string | undefined }[] = [];
+  const collect = (set: SelectionSetNode, condition: string | undefined) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD && !selection.alias && selection.name.value === name) {
+        found.push({ selectionSet: set, field: selection, condition });
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet, selection.typeCondition?.name.value ?? condition);
+      }
+    }
+  };
+  for (const set of sets) collect(set, undefined);
+  return found;
+}
+
+/** The fields with this response key in a selection set, through its fragments. */
+function fieldsNamed(
+  set: SelectionSetNode,
+  key: string,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode> | undefined,
+): FieldNode[] {
+  const found: FieldNode[] = [];
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if ((selection.alias ?? selection.name).value === key) found.push(selection);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      found.push(...fieldsNamed(selection.selectionSet, key, fragments));
+    } else {
+      const fragment = fragments?.get(selection.name.value);
+      if (fragment) found.push(...fieldsNamed(fragment.selectionSet, key, fragments));
+    }
+  }
+  return found;
+}
+
+/** Whether a fetched sub-selection has every field a requirement's sub-selection names. */
+function covers(
+  fetched: SelectionSetNode | undefined,
+  required: readonly RequiresSelectionNode[] | undefined,
+): boolean {
+  if (!required) return true;
+  if (!fetched) return false;
+  return required.every((selection) => {
+    if (selection.kind !== 'Field') return covers(fetched, selection.selections);
+    const field = fieldsNamed(fetched, selection.name, undefined).find(
+      (candidate) => candidate.name.value === selection.name,
+    );
+    return field !== undefined && covers(field.selectionSet, selection.selections);
+  });
+}
+
+function mergeSelections(
+  a: readonly RequiresSelectionNode[] | undefined,
+  b: readonly RequiresSelectionNode[] | undefined,
+): RequiresSelectionNode[] | undefined {
+  if (!a) return b ? [...b] : undefined;
+  if (!b) return [...a];
+  const merged = [...a];
+  for (const selection of b) {
+    const index = merged.findIndex(
+      (existing) =>
+        existing.kind === 'Field' && selection.kind === 'Field' && existing.name === selection.name,
+    );
+    const existing = merged[index];
+    if (existing?.kind === 'Field' && selection.kind === 'Field') {
+      const selections = mergeSelections(existing.selections, selection.selections);
+      merged[index] = { ...existing, ...(selections ? { selections } : {}) };
+    } else {
+      merged.push(selection);
+    }
+  }
+  return merged;
+}
+
+function withoutDirectives(set: SelectionSetNode): SelectionSetNode {
+  return visit(set, {
+    Directive: () => null,
+  });
+}
+
+function variablesIn(nodes: readonly ArgumentNode[] | readonly SelectionNode[]): string[] {
+  const names: string[] = [];
+  for (const node of nodes) {
+    visit(node, {
+      Variable(variable) {
+        if (!names.includes(variable.name.value)) names.push(variable.name.value);
+      },
+    });
+  }
+  return names;
+}
+
+function sameArguments(
+  a: readonly ArgumentNode[] | undefined,
+  b: readonly ArgumentNode[] | undefined,
+): boolean {
+  const printed = (list: readonly ArgumentNode[] | undefined) =>
+    (list ?? [])
+      .map((argument) => print(argument))
+      .sort()
+      .join(',');
+  return printed(a) === printed(b);
+}

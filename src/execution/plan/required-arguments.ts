@@ -1,0 +1,137 @@
+import { FieldDefinition, type Supergraph } from '@apollo/federation-internals';
+import {
+  Kind,
+  parse,
+  valueFromASTUntyped,
+  type ArgumentNode,
+  type FieldNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { RequiresSelectionNode } from './representations.js';
+
+/*
+ * What the @requires of each subgraph field asks for, as far as arguments go: the top-level fields of
+ * its field set whose definitions take arguments, with the arguments the field set gives them.
+ * Apollo's query planner keys required fields by name alone (apollographql/federation#2276), so these
+ * are the fields whose values it can get wrong; required-arguments-plan.ts fixes its plans with them.
+ */
+
+/** One field with arguments that a @requires field set selects. */
+export interface RequiredField {
+  /** The field's name on the requiring type. */
+  readonly name: string;
+  readonly arguments: readonly ArgumentNode[];
+  /** Its arguments with defaults filled in, as canonical JSON: equal values give equal keys. */
+  readonly argumentsKey: string;
+  /** The sub-selection the field set gives it, for the representation. */
+  readonly selections: readonly RequiresSelectionNode[] | undefined;
+  /** The field as the field set writes it, for the request that fetches it. */
+  readonly node: FieldNode;
+}
+
+export class RequiredArguments {
+  private readonly cache = new Map<string, readonly RequiredField[]>();
+  /** Subgraphs with at least one @requires on a field with arguments; others need no rewrite. */
+  private readonly withArguments: ReadonlySet<string>;
+
+  constructor(private readonly supergraph: Supergraph) {
+    const services = new Set<string>();
+    for (const subgraph of supergraph.subgraphs()) {
+      const requires = subgraph.metadata().requiresDirective();
+      for (const application of requires.applications()) {
+        const field = application.parent;
+        if (!(field instanceof FieldDefinition)) continue;
+        if (this.fieldsOf(subgraph.name, field.parent.name, field.name).length > 0) {
+          services.add(subgraph.name);
+          break;
+        }
+      }
+    }
+    this.withArguments = services;
+  }
+
+  /** Whether any @requires of the subgraph selects a field with arguments. */
+  concerns(serviceName: string): boolean {
+    return this.withArguments.has(serviceName);
+  }
+
+  /** The fields with arguments the @requires of `typeName.fieldName` in the subgraph selects. */
+  fieldsOf(serviceName: string, typeName: string, fieldName: string): readonly RequiredField[] {
+    const key = `${serviceName}\n${typeName}\n${fieldName}`;
+    let fields = this.cache.get(key);
+    if (!fields) {
+      fields = this.read(serviceName, typeName, fieldName);
+      this.cache.set(key, fields);
+    }
+    return fields;
+  }
+
+  private read(serviceName: string, typeName: string, fieldName: string): readonly RequiredField[] {
+    const subgraph = this.supergraph.subgraphs().get(serviceName);
+    const type = subgraph?.schema.type(typeName);
+    if (!subgraph || !type || (type.kind !== 'ObjectType' && type.kind !== 'InterfaceType')) return [];
+    const field = type.field(fieldName);
+    const requires = field?.appliedDirectivesOf(subgraph.metadata().requiresDirective())[0];
+    if (!requires) return [];
+    const fieldSet = parse(`{${requires.arguments().fields}}`, { noLocation: true });
+    const selections = (fieldSet.definitions[0] as { selectionSet: SelectionSetNode }).selectionSet
+      .selections;
+    const found: RequiredField[] = [];
+    for (const selection of selections) {
+      if (selection.kind !== Kind.FIELD) continue;
+      const definition = type.field(selection.name.value);
+      const parameters = definition?.arguments() ?? [];
+      if (parameters.length === 0) continue;
+      const values: Record<string, unknown> = {};
+      for (const parameter of parameters) {
+        if (parameter.defaultValue !== undefined) values[parameter.name] = parameter.defaultValue;
+      }
+      for (const argument of selection.arguments ?? []) {
+        values[argument.name.value] = valueFromASTUntyped(argument.value);
+      }
+      found.push({
+        name: selection.name.value,
+        arguments: selection.arguments ?? [],
+        argumentsKey: canonicalJson(values),
+        selections: selection.selectionSet ? requiresSelections(selection.selectionSet) : undefined,
+        node: selection,
+      });
+    }
+    return found;
+  }
+}
+
+/** A field set's selections in the form of a query plan's `requires`. */
+function requiresSelections(selectionSet: SelectionSetNode): RequiresSelectionNode[] {
+  return selectionSet.selections.flatMap((selection: SelectionNode): RequiresSelectionNode[] => {
+    if (selection.kind === Kind.FIELD) {
+      return [
+        {
+          kind: 'Field',
+          name: selection.name.value,
+          ...(selection.selectionSet ? { selections: requiresSelections(selection.selectionSet) } : {}),
+        },
+      ];
+    }
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      return [
+        {
+          kind: 'InlineFragment',
+          ...(selection.typeCondition ? { typeCondition: selection.typeCondition.name.value } : {}),
+          selections: requiresSelections(selection.selectionSet),
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
