@@ -164,7 +164,9 @@ class Generator {
         ? ''
         : `    if (v === null) { v = input.__typename; if (v === undefined) v = null; }`,
       `    if (typeof v !== 'string' || S.facts.kindOf(v) === undefined) v = parentType;`,
-      `    if (S.facts.kindOf(v) !== 'object') return true;`,
+      // Still an interface's name: no subgraph knew the entity's type. The object is null, and a
+      // non-null position above it says so (Apollo's shaping nulls it and says nothing).
+      `    if (S.facts.kindOf(v) !== 'object') { S.unresolvedType = true; return true; }`,
       `    output[${key}] = v;`,
       `  }`,
     ]

@@ -65,6 +65,8 @@ class Shaper {
   // `hasErrors` means an error was already recorded below, so the null needs no error of its own.
   invalid = false;
   private hasErrors = false;
+  /** Set by the generated code when the object being completed has no concrete type: null, no error yet. */
+  unresolvedType = false;
 
   constructor(
     readonly facts: SchemaFacts,
@@ -221,7 +223,8 @@ class Shaper {
     const output = (outputValue ?? {}) as JsonObject;
     const bubbled = selections(this, input, output, objectType);
     this.invalid = false;
-    this.hasErrors = bubbled;
+    this.hasErrors = bubbled && !this.unresolvedType;
+    this.unresolvedType = false;
     return bubbled ? null : output;
   }
 

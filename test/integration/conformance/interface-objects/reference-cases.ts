@@ -157,7 +157,6 @@ export const referenceCases: ConformanceCase[] = [
         '@interfaceObject __typename "Media"; result shaping nulls an object whose __typename is not an object ' +
         'type without recording an error, and the non-null list element above then skips its own "Cannot ' +
         'return null" error because it believes one was recorded (@apollo/gateway resultShaping.js).',
-      gatehouse: 'Gatehouse runs the same Apollo query plan, so it inherits it.',
     },
   },
   {
