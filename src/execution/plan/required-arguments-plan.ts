@@ -61,7 +61,7 @@ export function withRequiredArguments(
   if (!root || root.kind === 'Subscription' || !concernsAny(root, required)) return plan;
   const rewriter = new PlanRewriter(required, client, facts);
   const { node } = rewriter.walk(root, []);
-  rewriter.printEdits();
+  if (!rewriter.printEdits()) return plan;
   return { ...plan, node };
 }
 
@@ -83,9 +83,10 @@ function concernsAny(node: PlanNode, required: RequiredArguments): boolean {
   }
 }
 
-/** An operation being edited: its document, and variables it must declare from the client's. */
+/** An operation being edited. */
 interface Edit {
   document: DocumentNode;
+  changed: boolean;
 }
 
 /** A field of an entity fetch, with what its @requires asks of fields with arguments. */
@@ -98,6 +99,8 @@ interface Member {
 class PlanRewriter {
   private readonly edits = new Map<FetchNode, Edit>();
   private readonly aliases = new Map<string, string>();
+  /** Whether an entity fetch was rewritten. */
+  private rewritten = false;
   private clientDocument:
     { operation: OperationDefinitionNode; fragments: Map<string, FragmentDefinitionNode> } | undefined;
 
@@ -160,12 +163,14 @@ class PlanRewriter {
     }
   }
 
-  /** Writes the edited operations back into their fetches. */
-  printEdits(): void {
-    for (const [fetch, { document }] of this.edits) {
+  /** Writes the edited operations back into their fetches; false when the plan needs no change. */
+  printEdits(): boolean {
+    for (const [fetch, { document, changed }] of this.edits) {
+      if (!changed) continue;
       fetch.operation = stripIgnoredCharacters(print(document));
       delete fetch.operationDocumentNode;
     }
+    return this.rewritten;
   }
 
   /** The entity fetch as one or more fetches whose representations carry what their fields require. */
@@ -195,6 +200,7 @@ class PlanRewriter {
     const groups = groupByArguments(members);
     const requiredNames = new Set(members.flatMap((member) => member.needs.map((need) => need.name)));
     const split: FetchNode[] = [];
+    this.rewritten = true;
     for (const group of groups) {
       const requires = this.groupRequires(fetch.requires, group, requiredNames);
       if (!requires) return [fetch];
@@ -289,6 +295,7 @@ class PlanRewriter {
           (selection) => selection.kind === Kind.FIELD && selection.alias?.value === alias,
         );
         if (!hasAlias) {
+          edit.changed = true;
           selections.push({
             kind: Kind.FIELD,
             alias: { kind: Kind.NAME, value: alias },
@@ -314,6 +321,7 @@ class PlanRewriter {
     const clientField = this.clientFieldAt(path, field.name.value);
     if (!clientField || sameArguments(clientField.arguments, field.arguments)) return;
     (field as { arguments?: readonly ArgumentNode[] }).arguments = clientField.arguments ?? [];
+    edit.changed = true;
     const operation = edit.document.definitions[0] as {
       variableDefinitions?: readonly VariableDefinitionNode[];
     };
@@ -333,7 +341,7 @@ class PlanRewriter {
   private editOf(fetch: FetchNode): Edit {
     let edit = this.edits.get(fetch);
     if (!edit) {
-      edit = { document: parse(fetch.operation, { noLocation: true }) };
+      edit = { document: parse(fetch.operation, { noLocation: true }), changed: false };
       this.edits.set(fetch, edit);
     }
     return edit;

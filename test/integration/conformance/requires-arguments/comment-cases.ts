@@ -116,6 +116,8 @@ export const commentCases: ConformanceCase[] = [
     name: 'two requirements of one field with different arguments, queried together',
     query: '{ article(id: "a1") { summary digest } }',
     expected: { data: { article: { summary: 'Great read', digest: a1Digest } } },
+    // One insights fetch per set of arguments, sent together in one request.
+    subgraphRequests: { blog: 1, insights: 1 },
     knownBugs: {
       apollo:
         "The query planner merges summary's comments(limit: 1) { body } and digest's " +
