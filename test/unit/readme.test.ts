@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli/program.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { configReference } from '../../src/config/reference.js';
+import { scenarios } from '../integration/conformance/index.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -39,6 +40,25 @@ describe('the README', () => {
     for (const example of examples) {
       for (const stage of ['dev', 'prod'])
         expect(() => resolveConfig(parse(example), { env: {}, stage }), example).not.toThrow();
+    }
+  });
+
+  it('says how large the conformance suite is, and cites every deliberate difference from Apollo Gateway', () => {
+    const start = readme.indexOf('## Correctness\n');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const cases = scenarios.flatMap((scenario) => scenario.cases);
+    expect(section.replace(/\s+/g, ' ')).toContain(
+      `runs ${cases.length} operations over ${scenarios.length} federated graphs`,
+    );
+    const differences = cases.filter(
+      (testCase) => testCase.knownBugs?.apollo && !testCase.knownBugs.gatehouse,
+    );
+    expect(differences.length).toBeGreaterThan(0);
+    for (const testCase of differences) {
+      for (const [issue] of (testCase.knownBugs?.apollo ?? '').matchAll(/[\w.-]+\/[\w.-]+#\d+/g)) {
+        expect(section, `${testCase.name}: ${issue}`).toContain(issue);
+      }
     }
   });
 });
