@@ -1,15 +1,5 @@
+import { badUserInput, validationError } from '../expected-errors.js';
 import type { ConformanceCase } from '../types.js';
-
-const validationError = (message: string, line: number, column: number) => ({
-  message,
-  locations: [{ line, column }],
-  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-});
-const badUserInput = (message: string, line: number, column: number) => ({
-  message,
-  locations: [{ line, column }],
-  extensions: { code: 'BAD_USER_INPUT' },
-});
 
 /** Color: output-only union merge; Region: input-only intersection; SearchFilter: no maxPrice. */
 export const enumAndInputCases: ConformanceCase[] = [

@@ -1,10 +1,5 @@
+import { validationError } from '../expected-errors.js';
 import type { ConformanceCase } from '../types.js';
-
-const validationError = (message: string, line: number, column: number) => ({
-  message,
-  locations: [{ line, column }],
-  extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
-});
 
 export const inaccessibleCases: ConformanceCase[] = [
   {
