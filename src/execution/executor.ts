@@ -1,4 +1,5 @@
 import type { ApolloGateway } from '@apollo/gateway';
+import { prettyFormatQueryPlan } from '@apollo/query-planner';
 import type { GraphQLError as GraphQLErrorType, GraphQLSchema } from 'graphql';
 import { getVariableValues, GraphQLError } from 'graphql';
 import type { ExecutionInstrument } from './instrument.js';
@@ -24,10 +25,7 @@ export interface GatehouseExecutionOptions {
   onStateError(error: unknown): void;
   /** Called once per cached plan that Apollo's executor runs instead, with the reason. */
   onApolloPlan(reason: string): void;
-  /**
-   * Whether query plans are shown on request (`exposeQueryPlans`); such requests run on Apollo's
-   * executor, which formats the plan.
-   */
+  /** Whether query plans are shown on request (`exposeQueryPlans`), as Apollo Gateway shows them. */
   exposeQueryPlans: boolean;
   /** Watches planning and running (telemetry); absent, nothing is watched. */
   instrument?: ExecutionInstrument | undefined;
@@ -39,8 +37,8 @@ const NO_CONDITIONS: readonly boolean[] = [];
  * Gatehouse's executor for Apollo query plans. Planning stays Apollo's (its QueryPlanner over the
  * same supergraph); execution runs the plan in waves with merged, de-duplicated subgraph requests and
  * shapes the response with a compiled shape. What it does not support (introspection, @defer,
- * subscriptions, context rewrites, non-boolean @skip/@include variables, the plan-exposing debug
- * header) goes to Apollo's executor, so every answer is the one Apollo would give.
+ * subscriptions, context rewrites, non-boolean @skip/@include variables) goes to Apollo's executor.
+ * Every answer is the one Apollo would give, except where Apollo's is wrong (README, "Correctness").
  */
 export class GatehouseExecution {
   private state: SupergraphState | undefined;
@@ -84,12 +82,7 @@ export class GatehouseExecution {
   readonly execute: GatewayExecutor = async (requestContext) => {
     const state = this.statesBySchema.get(requestContext.schema);
     const { request } = requestContext;
-    if (
-      !state ||
-      (this.options.exposeQueryPlans && request.http?.headers.get('Apollo-Query-Plan-Experimental'))
-    ) {
-      return this.options.apolloExecutor(requestContext);
-    }
+    if (!state) return this.options.apolloExecutor(requestContext);
     const { instrument } = this.options;
     const context = requestContext.context as GatehouseContext;
     const plan = state.planFor(
@@ -110,11 +103,24 @@ export class GatehouseExecution {
     const schedule = shapeConditions ? scheduleOf(plan, variables) : undefined;
     // A condition variable that is not a boolean makes Apollo fail in its own way.
     if (!shapeConditions || !schedule) return this.options.apolloExecutor(requestContext);
-    if (instrument?.execute === undefined)
-      return this.run(state, plan, schedule, variables, shapeConditions, context);
-    return instrument.execute(context, () =>
-      this.run(state, plan, schedule, variables, shapeConditions, context),
-    );
+    const result =
+      instrument?.execute === undefined
+        ? await this.run(state, plan, schedule, variables, shapeConditions, context)
+        : await instrument.execute(context, () =>
+            this.run(state, plan, schedule, variables, shapeConditions, context),
+          );
+    const headers = request.http?.headers;
+    if (!this.options.exposeQueryPlans || !headers?.get('Apollo-Query-Plan-Experimental')) return result;
+    // As Apollo Gateway answers the header, extensions included; the plan is the one that ran.
+    const shown = state.shownPlan(requestContext.document, request.operationName);
+    const format = headers.get('Apollo-Query-Plan-Experimental-Format') ?? 'prettified';
+    const queryPlan =
+      format === 'prettified'
+        ? (shown?.node && prettyFormatQueryPlan(shown)) || true
+        : format === 'internal'
+          ? (shown ?? true)
+          : true;
+    return { ...result, extensions: { __queryPlanExperimental: queryPlan } };
   };
 
   private async run(

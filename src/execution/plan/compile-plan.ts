@@ -1,8 +1,6 @@
 import type { Operation } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlan, SubscriptionNode } from '@apollo/query-planner';
 import { Kind, parse, visit, type DocumentNode, type VariableDefinitionNode } from 'graphql';
-import { withRequiredArguments } from './required-arguments-plan.js';
-import type { RequiredArguments } from './required-arguments.js';
 import { compileRewrites, type CompiledRewrite } from './data-rewrites.js';
 import { mergeableRootKeys } from './merge-operations.js';
 import {
@@ -76,29 +74,16 @@ class Unsupported extends Error {}
  * and response keys that would clash with Object.prototype.
  */
 export function compilePlan(
-  apolloPlan: QueryPlan,
+  queryPlan: QueryPlan,
   operation: Operation,
   variableDefinitions: readonly VariableDefinitionNode[],
   facts: SchemaFacts,
-  /** For plans that @requires fields with arguments: the client's document and what they require. */
-  requirements?: {
-    client: { document: DocumentNode; operationName: string | undefined };
-    requiredArguments: RequiredArguments;
-  },
 ): CompiledPlan | ApolloPlan {
   try {
     if (operation.rootKind === 'subscription') throw new Unsupported('a subscription');
     const shape = compileResponseShape(operation, facts);
     if (shape.hasIntrospection) throw new Unsupported('introspection');
     const keys = new Set(shape.responseKeys);
-    const queryPlan = requirements
-      ? withRequiredArguments(
-          apolloPlan,
-          requirements.requiredArguments,
-          { ...requirements.client, responseKeys: new Set(keys) },
-          facts,
-        )
-      : apolloPlan;
     const steps: FetchStep[] = [];
     const planConditions: string[] = [];
     const tree = queryPlan.node

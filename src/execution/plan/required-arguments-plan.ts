@@ -4,6 +4,7 @@ import {
   parse,
   print,
   stripIgnoredCharacters,
+  visit,
   type ArgumentNode,
   type DocumentNode,
   type FieldNode,
@@ -46,8 +47,6 @@ import type { SchemaFacts } from '../schema-facts.js';
 export interface ClientOperation {
   document: DocumentNode;
   operationName: string | undefined;
-  /** Every response key of the operation: aliases added to fetches must not be one of them. */
-  responseKeys: ReadonlySet<string>;
 }
 
 interface FetchAt {
@@ -111,6 +110,8 @@ class PlanRewriter {
   private readonly aliases = new Map<string, string>();
   /** Whether an entity fetch was rewritten. */
   private rewritten = false;
+  /** Every response key of the client's document: an alias added to a fetch must be none of them. */
+  private clientKeys: Set<string> | undefined;
   private clientDocument:
     { operation: OperationDefinitionNode; fragments: Map<string, FragmentDefinitionNode> } | undefined;
 
@@ -273,7 +274,7 @@ class PlanRewriter {
     if (!alias) {
       let counter = this.aliases.size;
       do alias = `gatehouse_required_${counter++}`;
-      while (this.client.responseKeys.has(alias));
+      while (this.responseKeys().has(alias));
       this.aliases.set(key, alias);
     }
     return alias;
@@ -346,6 +347,19 @@ class PlanRewriter {
       declared.add(name);
     }
     operation.variableDefinitions = definitions;
+  }
+
+  private responseKeys(): ReadonlySet<string> {
+    if (!this.clientKeys) {
+      const keys = new Set<string>();
+      visit(this.client.document, {
+        Field(field) {
+          keys.add((field.alias ?? field.name).value);
+        },
+      });
+      this.clientKeys = keys;
+    }
+    return this.clientKeys;
   }
 
   private editOf(fetch: FetchNode): Edit {

@@ -3,7 +3,7 @@ import {
   Supergraph,
   operationFromDocument,
 } from '@apollo/federation-internals';
-import { QueryPlanner } from '@apollo/query-planner';
+import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import {
   Location,
   Token,
@@ -15,6 +15,7 @@ import {
 import { compilePlan, type ApolloPlan, type CompiledPlan } from './compile-plan.js';
 import { LruCache, type LruCacheLimits } from '../lru-cache.js';
 import { estimatePlanBytes } from './plan-bytes.js';
+import { withRequiredArguments } from './required-arguments-plan.js';
 import { RequiredArguments } from './required-arguments.js';
 import { SchemaFacts } from '../schema-facts.js';
 
@@ -82,6 +83,29 @@ export class SupergraphState {
     return plan;
   }
 
+  /**
+   * The query plan Gatehouse's executor runs for the operation, planned again (it is asked for on
+   * request, to be shown); undefined when planning fails.
+   */
+  shownPlan(document: DocumentNode, operationName: string | undefined): QueryPlan | undefined {
+    try {
+      const operation = operationFromDocument(
+        this.facts.apiSchema,
+        document,
+        operationName === undefined ? {} : { operationName },
+      );
+      const queryPlan = this.planner.buildQueryPlan(operation);
+      return withRequiredArguments(
+        queryPlan,
+        this.requiredArguments,
+        { document, operationName },
+        this.facts,
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The estimated bytes of the cached plans, and how many there are. */
   get cached(): { bytes: number; plans: number } {
     return { bytes: this.plans.bytes, plans: this.plans.size };
@@ -108,10 +132,13 @@ export class SupergraphState {
       };
     }
     try {
-      return compilePlan(queryPlan, operation, variableDefinitions, this.facts, {
-        client: { document, operationName },
-        requiredArguments: this.requiredArguments,
-      });
+      const fixed = withRequiredArguments(
+        queryPlan,
+        this.requiredArguments,
+        { document, operationName },
+        this.facts,
+      );
+      return compilePlan(fixed, operation, variableDefinitions, this.facts);
     } catch (error) {
       // A plan this executor cannot compile is still a plan Apollo's executor can run.
       return {
