@@ -83,11 +83,15 @@ export function fieldsAt(
     sets = [operation.selectionSet];
     rest = path;
   } else {
-    if (fetchPath.length > path.length || fetchPath.some((step, index) => path[index] !== step)) return [];
+    // List markers aside, the fetch's entities must lie on the way to the path.
+    const fetchSteps = fetchPath.filter((step) => step !== '@');
+    const steps = path.filter((step) => step !== '@');
+    if (fetchSteps.length > steps.length || fetchSteps.some((step, index) => steps[index] !== step))
+      return [];
     const entities = operation.selectionSet.selections[0];
     if (entities?.kind !== Kind.FIELD || !entities.selectionSet) return [];
     sets = [entities.selectionSet];
-    rest = path.slice(fetchPath.length);
+    rest = steps.slice(fetchSteps.length);
   }
   for (const key of rest) {
     if (key === '@') continue;

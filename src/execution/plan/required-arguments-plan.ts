@@ -209,11 +209,11 @@ class PlanRewriter {
       }
     }
     const groups = groupByArguments(members);
-    const requiredNames = new Set(members.flatMap((member) => member.needs.map((need) => need.name)));
+    const requiredPaths = new Set(members.flatMap((member) => member.needs.map(pathOf)));
     const split: FetchNode[] = [];
     this.rewritten = true;
     for (const group of groups) {
-      const requires = this.groupRequires(fetch.requires, group, requiredNames);
+      const requires = this.groupRequires(fetch.requires, group, requiredPaths);
       if (!requires) return [fetch];
       // Apollo's type for `requires` has no `readFrom`; only Gatehouse's executor runs these plans.
       split.push({
@@ -231,45 +231,80 @@ class PlanRewriter {
   private groupRequires(
     requires: readonly RequiresSelectionNode[],
     group: readonly Member[],
-    requiredNames: ReadonlySet<string>,
+    requiredPaths: ReadonlySet<string>,
   ): RequiresSelectionNode[] | undefined {
     const result: RequiresSelectionNode[] = [];
     const placed = new Set<string>();
     for (const selection of requires) {
       if (selection.kind !== 'InlineFragment' || !selection.typeCondition) return undefined;
       const typeName = selection.typeCondition;
-      const kept = selection.selections.filter(
-        (field) => field.kind !== 'Field' || !requiredNames.has(field.name),
-      );
-      const needed = new Map<string, RequiresSelectionNode>();
-      for (const member of group) {
-        if (member.typeName !== typeName) continue;
-        for (const need of member.needs) {
-          const alias = this.aliasOf(typeName, need);
-          const earlier = needed.get(alias);
-          const selections = mergeSelections(
-            earlier?.kind === 'Field' ? earlier.selections : undefined,
-            need.selections,
-          );
-          needed.set(alias, {
-            kind: 'Field',
-            name: need.name,
-            readFrom: alias,
-            ...(selections ? { selections } : {}),
-          });
-        }
-      }
+      const needs = group.filter((member) => member.typeName === typeName).flatMap((member) => member.needs);
+      const selections = this.requiresLevel(selection.selections, [], typeName, needs, requiredPaths);
+      if (!selections) return undefined;
       placed.add(typeName);
-      result.push({ ...selection, selections: [...kept, ...needed.values()] });
+      result.push({ ...selection, selections });
     }
     // A requirement of a type the plan's `requires` has no fragment for: not a form this fixes.
     if (group.some((member) => member.needs.length > 0 && !placed.has(member.typeName))) return undefined;
     return result;
   }
 
+  /**
+   * One level of a `requires` (at `at` below the entity): the planner's fields with arguments left
+   * out, the group's own added, read from their aliases. Undefined when a field leading to one of the
+   * group's requirements is not there.
+   */
+  private requiresLevel(
+    selections: readonly RequiresSelectionNode[],
+    at: readonly string[],
+    typeName: string,
+    needs: readonly RequiredField[],
+    requiredPaths: ReadonlySet<string>,
+  ): RequiresSelectionNode[] | undefined {
+    const result: RequiresSelectionNode[] = [];
+    const reached = new Set<string>();
+    for (const selection of selections) {
+      if (selection.kind !== 'Field') {
+        result.push(selection);
+        continue;
+      }
+      const path = [...at, selection.name];
+      if (requiredPaths.has(path.join('.'))) continue;
+      const below = needs.filter((need) => startsWith(need.parentPath, path));
+      if (below.length === 0 || !selection.selections) {
+        result.push(selection);
+        continue;
+      }
+      const sub = this.requiresLevel(selection.selections, path, typeName, below, requiredPaths);
+      if (!sub) return undefined;
+      reached.add(selection.name);
+      result.push({ ...selection, selections: sub });
+    }
+    const needed = new Map<string, RequiresSelectionNode>();
+    for (const need of needs) {
+      if (need.parentPath.length > at.length) {
+        if (!reached.has(need.parentPath[at.length] as string)) return undefined;
+        continue;
+      }
+      const alias = this.aliasOf(typeName, need);
+      const earlier = needed.get(alias);
+      const merged = mergeSelections(
+        earlier?.kind === 'Field' ? earlier.selections : undefined,
+        need.selections,
+      );
+      needed.set(alias, {
+        kind: 'Field',
+        name: need.name,
+        readFrom: alias,
+        ...(merged ? { selections: merged } : {}),
+      });
+    }
+    return [...result, ...needed.values()];
+  }
+
   /** The alias under which a requirement is fetched: one per type, field and arguments. */
   private aliasOf(typeName: string, need: RequiredField): string {
-    const key = `${typeName}.${need.name}(${need.argumentsKey})`;
+    const key = `${typeName}.${pathOf(need)}(${need.argumentsKey})`;
     let alias = this.aliases.get(key);
     if (!alias) {
       let counter = this.aliases.size;
@@ -292,11 +327,16 @@ class PlanRewriter {
     before: readonly FetchAt[],
   ): boolean {
     const alias = this.aliasOf(typeName, need);
+    const parentPath = [...path, ...need.parentPath];
     for (let index = before.length - 1; index >= 0; index--) {
       const provider = before[index] as FetchAt;
       const edit = this.editOf(provider.node);
-      const found = fieldsAt(edit.document, provider.path, path, need.name).filter(
-        ({ condition }) => condition === undefined || this.facts.supergraphMatches(condition).has(typeName),
+      // At the top, only where the requiring type can be: not in a fragment on another entity type.
+      const found = fieldsAt(edit.document, provider.path, parentPath, need.name).filter(
+        ({ condition }) =>
+          condition === undefined ||
+          need.parentPath.length > 0 ||
+          this.facts.supergraphMatches(condition).has(typeName),
       );
       if (found.length === 0) continue;
       for (const { selectionSet, field } of found) {
@@ -315,7 +355,7 @@ class PlanRewriter {
             ...(field.selectionSet ? { selectionSet: withoutDirectives(field.selectionSet) } : {}),
           });
         }
-        this.restoreClientArguments(provider.node, edit, path, field);
+        this.restoreClientArguments(provider.node, edit, parentPath, field);
       }
       return true;
     }
@@ -419,14 +459,23 @@ function groupByArguments(members: readonly Member[]): Member[][] {
   for (const member of members) {
     const fits = (group: (typeof groups)[number]) =>
       member.needs.every((need) => {
-        const taken = group.arguments.get(`${member.typeName}.${need.name}`);
+        const taken = group.arguments.get(`${member.typeName}.${pathOf(need)}`);
         return taken === undefined || taken === need.argumentsKey;
       });
     let group = groups.find(fits);
     if (!group) groups.push((group = { members: [], arguments: new Map() }));
     group.members.push(member);
     for (const need of member.needs)
-      group.arguments.set(`${member.typeName}.${need.name}`, need.argumentsKey);
+      group.arguments.set(`${member.typeName}.${pathOf(need)}`, need.argumentsKey);
   }
   return groups.map((group) => group.members);
+}
+
+/** Where a required field with arguments sits below the requiring type: `stats.views`. */
+function pathOf(need: RequiredField): string {
+  return [...need.parentPath, need.name].join('.');
+}
+
+function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  return path.length >= prefix.length && prefix.every((step, index) => path[index] === step);
 }

@@ -1,10 +1,16 @@
-import { FieldDefinition, type Supergraph } from '@apollo/federation-internals';
+import {
+  baseType,
+  FieldDefinition,
+  isCompositeType,
+  type CompositeType,
+  type NamedType,
+  type Supergraph,
+} from '@apollo/federation-internals';
 import {
   Kind,
   parse,
   valueFromASTUntyped,
   type ArgumentNode,
-  type FieldNode,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
@@ -19,15 +25,15 @@ import type { RequiresSelectionNode } from './representations.js';
 
 /** One field with arguments that a @requires field set selects. */
 export interface RequiredField {
-  /** The field's name on the requiring type. */
+  /** The field's name. */
   readonly name: string;
+  /** The fields without arguments that lead to it from the requiring type; empty at the top. */
+  readonly parentPath: readonly string[];
   readonly arguments: readonly ArgumentNode[];
   /** Its arguments with defaults filled in, as canonical JSON: equal values give equal keys. */
   readonly argumentsKey: string;
   /** The sub-selection the field set gives it, for the representation. */
   readonly selections: readonly RequiresSelectionNode[] | undefined;
-  /** The field as the field set writes it, for the request that fetches it. */
-  readonly node: FieldNode;
 }
 
 export class RequiredArguments {
@@ -70,7 +76,7 @@ export class RequiredArguments {
   private read(serviceName: string, typeName: string, fieldName: string): readonly RequiredField[] {
     const subgraph = this.supergraph.subgraphs().get(serviceName);
     const type = subgraph?.schema.type(typeName);
-    if (!subgraph || !type || (type.kind !== 'ObjectType' && type.kind !== 'InterfaceType')) return [];
+    if (!subgraph || !type || !isCompositeType(type) || !('field' in type)) return [];
     const field = type.field(fieldName);
     const requires = field?.appliedDirectivesOf(subgraph.metadata().requiresDirective())[0];
     if (!requires) return [];
@@ -78,27 +84,48 @@ export class RequiredArguments {
     const selections = (fieldSet.definitions[0] as { selectionSet: SelectionSetNode }).selectionSet
       .selections;
     const found: RequiredField[] = [];
-    for (const selection of selections) {
-      if (selection.kind !== Kind.FIELD) continue;
-      const definition = type.field(selection.name.value);
-      const parameters = definition?.arguments() ?? [];
-      if (parameters.length === 0) continue;
-      const values: Record<string, unknown> = {};
-      for (const parameter of parameters) {
-        if (parameter.defaultValue !== undefined) values[parameter.name] = parameter.defaultValue;
-      }
-      for (const argument of selection.arguments ?? []) {
-        values[argument.name.value] = valueFromASTUntyped(argument.value);
-      }
-      found.push({
-        name: selection.name.value,
-        arguments: selection.arguments ?? [],
-        argumentsKey: canonicalJson(values),
-        selections: selection.selectionSet ? requiresSelections(selection.selectionSet) : undefined,
-        node: selection,
-      });
-    }
+    collectFieldsWithArguments(selections, type, [], found);
     return found;
+  }
+}
+
+/**
+ * The fields with arguments a field set selects, at any depth below fields without arguments (the
+ * fields below one with arguments are fetched with it, under its alias).
+ */
+function collectFieldsWithArguments(
+  selections: readonly SelectionNode[],
+  type: CompositeType,
+  parentPath: readonly string[],
+  found: RequiredField[],
+): void {
+  for (const selection of selections) {
+    if (selection.kind !== Kind.FIELD) continue;
+    const definition = 'field' in type ? type.field(selection.name.value) : undefined;
+    if (!definition) continue;
+    const parameters = definition.arguments();
+    if (parameters.length === 0) {
+      const fieldType = baseType(definition.type as NamedType);
+      if (selection.selectionSet && isCompositeType(fieldType)) {
+        const path = [...parentPath, selection.name.value];
+        collectFieldsWithArguments(selection.selectionSet.selections, fieldType, path, found);
+      }
+      continue;
+    }
+    const values: Record<string, unknown> = {};
+    for (const parameter of parameters) {
+      if (parameter.defaultValue !== undefined) values[parameter.name] = parameter.defaultValue;
+    }
+    for (const argument of selection.arguments ?? []) {
+      values[argument.name.value] = valueFromASTUntyped(argument.value);
+    }
+    found.push({
+      name: selection.name.value,
+      parentPath,
+      arguments: selection.arguments ?? [],
+      argumentsKey: canonicalJson(values),
+      selections: selection.selectionSet ? requiresSelections(selection.selectionSet) : undefined,
+    });
   }
 }
 

@@ -14,6 +14,8 @@ interface Article {
   priceUsd: number;
   /** Newest first; null when comments are switched off. */
   comments: Comment[] | null;
+  /** Page views over the last day and the last week. */
+  views: { day: number; week: number };
 }
 
 const comment = (id: string, body: string): Comment => ({ id, body });
@@ -27,6 +29,7 @@ const articles: Article[] = [
     id: 'a1',
     title: 'Federation in practice',
     priceUsd: 1000,
+    views: { day: 40, week: 350 },
     comments: [
       comment('c11', 'Great read'),
       comment('c12', 'Typo in section 2'),
@@ -39,14 +42,16 @@ const articles: Article[] = [
     id: 'a2',
     title: 'Query planning',
     priceUsd: 2000,
+    views: { day: 70, week: 280 },
     comments: [comment('c21', 'Finally explained'), comment('c22', 'Needs an example')],
   },
-  { id: 'a3', title: 'Empty thoughts', priceUsd: 500, comments: [] },
-  { id: 'a4', title: 'Announcements', priceUsd: 0, comments: null },
+  { id: 'a3', title: 'Empty thoughts', priceUsd: 500, views: { day: 0, week: 0 }, comments: [] },
+  { id: 'a4', title: 'Announcements', priceUsd: 0, views: { day: 5, week: 7 }, comments: null },
   {
     id: 'a5',
     title: 'Release notes',
     priceUsd: 300,
+    views: { day: 1, week: 2 },
     comments: [comment('c51', 'First'), comment('c52', 'Thanks'), comment('c53', 'Pinned answer')],
   },
 ];
@@ -61,6 +66,11 @@ const priceIn = (article: Article, currency: string) => {
   if (currency === 'USD') return article.priceUsd;
   if (currency === 'EUR') return Math.round(article.priceUsd * 0.9);
   throw new Error(`Unknown currency ${currency}`);
+};
+
+const viewsIn = (article: Article, period: string) => {
+  if (period === 'day' || period === 'week') return article.views[period];
+  throw new Error(`Unknown period ${period}`);
 };
 
 /** blog: owns articles, their comments (with a limit argument) and their price (with a currency). */
@@ -83,10 +93,15 @@ export const blog: SubgraphDefinition = {
       comments(limit: Int! = 10): [Comment!]
       "In cents of the currency."
       price(currency: String! = "USD"): Int!
+      stats: Stats!
     }
     type Comment @shareable {
       id: ID!
       body: String!
+    }
+    type Stats @shareable {
+      "Page views over the last day or week."
+      views(period: String! = "day"): Int!
     }
   `),
   resolvers: {
@@ -107,6 +122,10 @@ export const blog: SubgraphDefinition = {
       __resolveReference: ({ id }: { id: string }) => findArticle(id),
       comments: (article: Article, { limit }: { limit: number }) => firstComments(article, limit),
       price: (article: Article, { currency }: { currency: string }) => priceIn(article, currency),
+      stats: (article: Article) => article,
+    },
+    Stats: {
+      views: (article: Article, { period }: { period: string }) => viewsIn(article, period),
     },
   },
 };
@@ -115,6 +134,7 @@ interface InsightsReference {
   id: string;
   comments?: Partial<Comment>[] | null;
   price?: number;
+  stats?: { views?: number };
 }
 
 /**
@@ -153,6 +173,18 @@ function requiredEuroPrice(reference: InsightsReference): number {
   return eur;
 }
 
+function requiredWeeklyViews(reference: InsightsReference): number {
+  const views = reference.stats?.views;
+  const article = findArticle(reference.id);
+  if (!article) throw new Error(`No article ${reference.id}`);
+  if (views !== article.views.week) {
+    throw new Error(
+      `Expected stats { views(period: "week") } = ${article.views.week}, received ${String(views)}`,
+    );
+  }
+  return views;
+}
+
 /** insights: derives its fields from comments and prices it @requires with arguments. */
 export const insights: SubgraphDefinition = {
   name: 'insights',
@@ -171,6 +203,12 @@ export const insights: SubgraphDefinition = {
       recentCount: Int @requires(fields: "comments(limit: 10) { id }")
       "The euro price, formatted."
       priceTag: String! @requires(fields: "price(currency: \\"EUR\\")")
+      stats: Stats! @external
+      "Average daily views over the week; the requirement is nested below a field without arguments."
+      dailyAverage: Int! @requires(fields: "stats { views(period: \\"week\\") }")
+    }
+    type Stats @shareable {
+      views(period: String! = "day"): Int!
     }
     type Comment @shareable {
       id: ID!
@@ -189,6 +227,7 @@ export const insights: SubgraphDefinition = {
       },
       recentCount: (reference: InsightsReference) => requiredComments(reference, 10, ['id'])?.length ?? null,
       priceTag: (reference: InsightsReference) => `EUR ${(requiredEuroPrice(reference) / 100).toFixed(2)}`,
+      dailyAverage: (reference: InsightsReference) => Math.round(requiredWeeklyViews(reference) / 7),
     },
   },
 };
