@@ -14,10 +14,14 @@ const fixture = composeFixture({
       id: ID!
       comments(limit: Int! = 10): [Comment!]!
       price(currency: String! = "USD"): Int!
+      stats: Stats!
     }
     type Comment {
       id: ID!
       body: String!
+    }
+    type Stats @shareable {
+      views(period: String! = "day"): Int!
     }
   `,
   insights: /* GraphQL */ `
@@ -29,10 +33,15 @@ const fixture = composeFixture({
       digest: String @requires(fields: "comments(limit: 3) { id }")
       priceTag: String @requires(fields: "price(currency: \\"EUR\\")")
       words: Int
+      stats: Stats! @external
+      dailyAverage: Int @requires(fields: "stats { views(period: \\"week\\") }")
     }
     type Comment {
       id: ID! @external
       body: String! @external
+    }
+    type Stats @shareable {
+      views(period: String! = "day"): Int!
     }
   `,
 });
@@ -125,6 +134,30 @@ describe('plans for @requires of fields with arguments', () => {
     expect(after.node?.kind).toBe('Sequence');
     const split = after.node?.kind === 'Sequence' ? after.node.nodes[1] : undefined;
     expect(split?.kind).toBe('Parallel');
+  });
+
+  it('reaches a required field with arguments below a field without', () => {
+    expect(required.fieldsOf('insights', 'Article', 'dailyAverage')).toMatchObject([
+      { name: 'views', parentPath: ['stats'], argumentsKey: '{"period":"week"}' },
+    ]);
+    const { after } = rewrite('{ article(id: "a1") { stats { views } dailyAverage } }');
+    const [blog, insights] = fetchesOf(after.node);
+    expect(blog?.fetch.operation).toContain('stats{views gatehouse_required_0:views(period:"week")}');
+    expect(insights?.fetch.requires).toEqual([
+      {
+        kind: 'InlineFragment',
+        typeCondition: 'Article',
+        selections: [
+          { kind: 'Field', name: '__typename' },
+          { kind: 'Field', name: 'id' },
+          {
+            kind: 'Field',
+            name: 'stats',
+            selections: [{ kind: 'Field', name: 'views', readFrom: 'gatehouse_required_0' }],
+          },
+        ],
+      },
+    ]);
   });
 
   it('picks an alias no response key of the operation uses', () => {
