@@ -25,7 +25,7 @@ import {
   variablesIn,
   withoutDirectives,
 } from './fetch-documents.js';
-import type { RequiredArguments, RequiredField } from './required-arguments.js';
+import { argumentsKeyOf, type RequiredArguments, type RequiredField } from './required-arguments.js';
 import type { RequiresSelectionNode } from './representations.js';
 import type { SchemaFacts } from '../schema-facts.js';
 
@@ -34,8 +34,9 @@ import type { SchemaFacts } from '../schema-facts.js';
  * #2276, #2996). Apollo's planner keys a required field by its name alone: it merges the required
  * `comments(limit: 3)` into the client's `comments(limit: 2)` (or the other way round, whichever comes
  * last), and merges two requirements of one field with different arguments into one. So:
- * - the fetch that provides the field also selects it under an alias of its own, with exactly the
- *   required arguments, and the representations read it from that alias (`readFrom`);
+ * - where the fetch that provides the field gives it other arguments, it also selects the field
+ *   under an alias of its own with exactly the required arguments, and the representations read it
+ *   from that alias (`readFrom`);
  * - the client's field there gets back the client's arguments (and variables), should the planner
  *   have put the required ones in their place;
  * - an entity fetch whose fields require one field with different arguments is split into one fetch
@@ -108,7 +109,7 @@ interface Member {
 class PlanRewriter {
   private readonly edits = new Map<FetchNode, Edit>();
   private readonly aliases = new Map<string, string>();
-  /** Whether an entity fetch was rewritten. */
+  /** Whether an entity fetch was split or reads a requirement from an alias. */
   private rewritten = false;
   /** Every response key of the client's document: an alias added to a fetch must be none of them. */
   private clientKeys: Set<string> | undefined;
@@ -176,12 +177,14 @@ class PlanRewriter {
 
   /** Writes the edited operations back into their fetches; false when the plan needs no change. */
   printEdits(): boolean {
-    for (const [fetch, { document, changed }] of this.edits) {
-      if (!changed) continue;
-      fetch.operation = stripIgnoredCharacters(print(document));
+    let changed = this.rewritten;
+    for (const [fetch, edit] of this.edits) {
+      if (!edit.changed) continue;
+      fetch.operation = stripIgnoredCharacters(print(edit.document));
       delete fetch.operationDocumentNode;
+      changed = true;
     }
-    return this.rewritten;
+    return changed;
   }
 
   /** The entity fetch as one or more fetches whose representations carry what their fields require. */
@@ -203,17 +206,22 @@ class PlanRewriter {
       }
     }
     if (members.every((member) => member.needs.length === 0)) return [fetch];
+    const sources = new Map<RequiredField, string | null>();
     for (const member of members) {
       for (const need of member.needs) {
-        if (!this.provide(path, member.typeName, need, before)) return [fetch];
+        const source = this.provide(path, member.typeName, need, before);
+        if (source === false) return [fetch];
+        sources.set(need, source);
       }
     }
     const groups = groupByArguments(members);
+    // Apollo's plan was right for this fetch: its fields get what they require as it is.
+    if (groups.length === 1 && [...sources.values()].every((source) => source === null)) return [fetch];
     const requiredPaths = new Set(members.flatMap((member) => member.needs.map(pathOf)));
     const split: FetchNode[] = [];
     this.rewritten = true;
     for (const group of groups) {
-      const requires = this.groupRequires(fetch.requires, group, requiredPaths);
+      const requires = this.groupRequires(fetch.requires, group, requiredPaths, sources);
       if (!requires) return [fetch];
       // Apollo's type for `requires` has no `readFrom`; only Gatehouse's executor runs these plans.
       split.push({
@@ -232,6 +240,7 @@ class PlanRewriter {
     requires: readonly RequiresSelectionNode[],
     group: readonly Member[],
     requiredPaths: ReadonlySet<string>,
+    sources: ReadonlyMap<RequiredField, string | null>,
   ): RequiresSelectionNode[] | undefined {
     const result: RequiresSelectionNode[] = [];
     const placed = new Set<string>();
@@ -239,7 +248,7 @@ class PlanRewriter {
       if (selection.kind !== 'InlineFragment' || !selection.typeCondition) return undefined;
       const typeName = selection.typeCondition;
       const needs = group.filter((member) => member.typeName === typeName).flatMap((member) => member.needs);
-      const selections = this.requiresLevel(selection.selections, [], typeName, needs, requiredPaths);
+      const selections = requiresLevel(selection.selections, [], needs, requiredPaths, sources);
       if (!selections) return undefined;
       placed.add(typeName);
       result.push({ ...selection, selections });
@@ -247,59 +256,6 @@ class PlanRewriter {
     // A requirement of a type the plan's `requires` has no fragment for: not a form this fixes.
     if (group.some((member) => member.needs.length > 0 && !placed.has(member.typeName))) return undefined;
     return result;
-  }
-
-  /**
-   * One level of a `requires` (at `at` below the entity): the planner's fields with arguments left
-   * out, the group's own added, read from their aliases. Undefined when a field leading to one of the
-   * group's requirements is not there.
-   */
-  private requiresLevel(
-    selections: readonly RequiresSelectionNode[],
-    at: readonly string[],
-    typeName: string,
-    needs: readonly RequiredField[],
-    requiredPaths: ReadonlySet<string>,
-  ): RequiresSelectionNode[] | undefined {
-    const result: RequiresSelectionNode[] = [];
-    const reached = new Set<string>();
-    for (const selection of selections) {
-      if (selection.kind !== 'Field') {
-        result.push(selection);
-        continue;
-      }
-      const path = [...at, selection.name];
-      if (requiredPaths.has(path.join('.'))) continue;
-      const below = needs.filter((need) => startsWith(need.parentPath, path));
-      if (below.length === 0 || !selection.selections) {
-        result.push(selection);
-        continue;
-      }
-      const sub = this.requiresLevel(selection.selections, path, typeName, below, requiredPaths);
-      if (!sub) return undefined;
-      reached.add(selection.name);
-      result.push({ ...selection, selections: sub });
-    }
-    const needed = new Map<string, RequiresSelectionNode>();
-    for (const need of needs) {
-      if (need.parentPath.length > at.length) {
-        if (!reached.has(need.parentPath[at.length] as string)) return undefined;
-        continue;
-      }
-      const alias = this.aliasOf(typeName, need);
-      const earlier = needed.get(alias);
-      const merged = mergeSelections(
-        earlier?.kind === 'Field' ? earlier.selections : undefined,
-        need.selections,
-      );
-      needed.set(alias, {
-        kind: 'Field',
-        name: need.name,
-        readFrom: alias,
-        ...(merged ? { selections: merged } : {}),
-      });
-    }
-    return [...result, ...needed.values()];
   }
 
   /** The alias under which a requirement is fetched: one per type, field and arguments. */
@@ -316,17 +272,18 @@ class PlanRewriter {
   }
 
   /**
-   * Makes the latest fetch before this one that selects the field at `path` also select it under
-   * the requirement's alias, and gives its unaliased field back the client's arguments. False when no
-   * fetch selects it where expected.
+   * Makes the latest fetch before this one that selects the field at `path` give the requirement
+   * exactly its arguments, and gives that field back the client's own arguments. Returns where the
+   * representation reads the value: `null` for the field itself, when it has exactly the required
+   * arguments (Apollo's plan was right), or else the alias it is now also selected under. False when
+   * no fetch selects it where expected.
    */
   private provide(
     path: readonly string[],
     typeName: string,
     need: RequiredField,
     before: readonly FetchAt[],
-  ): boolean {
-    const alias = this.aliasOf(typeName, need);
+  ): string | null | false {
     const parentPath = [...path, ...need.parentPath];
     for (let index = before.length - 1; index >= 0; index--) {
       const provider = before[index] as FetchAt;
@@ -339,25 +296,26 @@ class PlanRewriter {
           this.facts.supergraphMatches(condition).has(typeName),
       );
       if (found.length === 0) continue;
+      if (found.some(({ field }) => !covers(field.selectionSet, need.selections))) return false;
+      for (const { field } of found) this.restoreClientArguments(provider.node, edit, parentPath, field);
+      if (found.every(({ field }) => hasExactly(field, need))) return null;
+      const alias = this.aliasOf(typeName, need);
       for (const { selectionSet, field } of found) {
-        if (!covers(field.selectionSet, need.selections)) return false;
         const selections = selectionSet.selections as SelectionNode[];
         const hasAlias = selections.some(
           (selection) => selection.kind === Kind.FIELD && selection.alias?.value === alias,
         );
-        if (!hasAlias) {
-          edit.changed = true;
-          selections.push({
-            kind: Kind.FIELD,
-            alias: { kind: Kind.NAME, value: alias },
-            name: field.name,
-            arguments: need.arguments,
-            ...(field.selectionSet ? { selectionSet: withoutDirectives(field.selectionSet) } : {}),
-          });
-        }
-        this.restoreClientArguments(provider.node, edit, parentPath, field);
+        if (hasAlias) continue;
+        edit.changed = true;
+        selections.push({
+          kind: Kind.FIELD,
+          alias: { kind: Kind.NAME, value: alias },
+          name: field.name,
+          arguments: need.arguments,
+          ...(field.selectionSet ? { selectionSet: withoutDirectives(field.selectionSet) } : {}),
+        });
       }
-      return true;
+      return alias;
     }
     return false;
   }
@@ -478,4 +436,65 @@ function pathOf(need: RequiredField): string {
 
 function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
   return path.length >= prefix.length && prefix.every((step, index) => path[index] === step);
+}
+
+/**
+ * One level of a `requires` (at `at` below the entity): the planner's fields with arguments left
+ * out, the group's own added, read from their aliases or themselves. Undefined when a field leading to one of the
+ * group's requirements is not there.
+ */
+function requiresLevel(
+  selections: readonly RequiresSelectionNode[],
+  at: readonly string[],
+  needs: readonly RequiredField[],
+  requiredPaths: ReadonlySet<string>,
+  sources: ReadonlyMap<RequiredField, string | null>,
+): RequiresSelectionNode[] | undefined {
+  const result: RequiresSelectionNode[] = [];
+  const reached = new Set<string>();
+  for (const selection of selections) {
+    if (selection.kind !== 'Field') {
+      result.push(selection);
+      continue;
+    }
+    const path = [...at, selection.name];
+    if (requiredPaths.has(path.join('.'))) continue;
+    const below = needs.filter((need) => startsWith(need.parentPath, path));
+    if (below.length === 0 || !selection.selections) {
+      result.push(selection);
+      continue;
+    }
+    const sub = requiresLevel(selection.selections, path, below, requiredPaths, sources);
+    if (!sub) return undefined;
+    reached.add(selection.name);
+    result.push({ ...selection, selections: sub });
+  }
+  const needed = new Map<string, RequiresSelectionNode>();
+  for (const need of needs) {
+    if (need.parentPath.length > at.length) {
+      if (!reached.has(need.parentPath[at.length] as string)) return undefined;
+      continue;
+    }
+    // Where the value is read from: the alias, or the field itself (null).
+    const source = sources.get(need) ?? null;
+    const key = source ?? need.name;
+    const earlier = needed.get(key);
+    const merged = mergeSelections(
+      earlier?.kind === 'Field' ? earlier.selections : undefined,
+      need.selections,
+    );
+    needed.set(key, {
+      kind: 'Field',
+      name: need.name,
+      ...(source === null ? {} : { readFrom: source }),
+      ...(merged ? { selections: merged } : {}),
+    });
+  }
+  return [...result, ...needed.values()];
+}
+
+/** Whether a fetched field has exactly the required arguments, and no condition that could drop it. */
+function hasExactly(field: FieldNode, need: RequiredField): boolean {
+  if ((field.directives?.length ?? 0) > 0) return false;
+  return argumentsKeyOf(field.arguments ?? [], need.defaults) === need.argumentsKey;
 }

@@ -10,6 +10,7 @@ import {
   Kind,
   parse,
   valueFromASTUntyped,
+  visit,
   type ArgumentNode,
   type SelectionNode,
   type SelectionSetNode,
@@ -32,6 +33,8 @@ export interface RequiredField {
   readonly arguments: readonly ArgumentNode[];
   /** Its arguments with defaults filled in, as canonical JSON: equal values give equal keys. */
   readonly argumentsKey: string;
+  /** The default values of its arguments, by name. */
+  readonly defaults: Readonly<Record<string, unknown>>;
   /** The sub-selection the field set gives it, for the representation. */
   readonly selections: readonly RequiresSelectionNode[] | undefined;
 }
@@ -112,21 +115,42 @@ function collectFieldsWithArguments(
       }
       continue;
     }
-    const values: Record<string, unknown> = {};
+    const defaults: Record<string, unknown> = {};
     for (const parameter of parameters) {
-      if (parameter.defaultValue !== undefined) values[parameter.name] = parameter.defaultValue;
+      if (parameter.defaultValue !== undefined) defaults[parameter.name] = parameter.defaultValue;
     }
-    for (const argument of selection.arguments ?? []) {
-      values[argument.name.value] = valueFromASTUntyped(argument.value);
-    }
+    const argumentsKey = argumentsKeyOf(selection.arguments ?? [], defaults);
+    if (argumentsKey === undefined) continue;
     found.push({
       name: selection.name.value,
       parentPath,
       arguments: selection.arguments ?? [],
-      argumentsKey: canonicalJson(values),
+      argumentsKey,
+      defaults,
       selections: selection.selectionSet ? requiresSelections(selection.selectionSet) : undefined,
     });
   }
+}
+
+/**
+ * Arguments with the defaults of those not given, as canonical JSON: equal values give equal keys.
+ * Undefined when a value is a variable, which has no value before a request.
+ */
+export function argumentsKeyOf(
+  given: readonly ArgumentNode[],
+  defaults: Readonly<Record<string, unknown>>,
+): string | undefined {
+  const values: Record<string, unknown> = { ...defaults };
+  let variable = false;
+  for (const argument of given) {
+    visit(argument.value, {
+      Variable() {
+        variable = true;
+      },
+    });
+    values[argument.name.value] = valueFromASTUntyped(argument.value);
+  }
+  return variable ? undefined : canonicalJson(values);
 }
 
 /** A field set's selections in the form of a query plan's `requires`. */
