@@ -102,6 +102,8 @@ describe('subgraphs: transport.maxResponseBytes and subgraphs[].maxResponseBytes
         errors: [
           {
             message: 'Subgraph "reviews" answered with more than 16384 bytes.',
+            // The failed entity fetch is reported at the field that holds the entity.
+            path: ['me'],
             extensions: { code: 'SUBGRAPH_RESPONSE_TOO_LARGE', serviceName: 'reviews' },
           },
         ],

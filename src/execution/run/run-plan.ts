@@ -12,6 +12,7 @@ import { prepareCall, type CallRun, type PartRun, type StepRun } from './prepare
 import { singleStepCall, type Call, type Schedule } from '../plan/schedule.js';
 import type { RawSubgraphSource, SubgraphResponse } from '../transport/subgraph-call.js';
 import { downstreamServiceError, type SubgraphError } from './subgraph-errors.js';
+import { GraphQLError } from 'graphql';
 
 export type { RawSubgraphSource } from '../transport/subgraph-call.js';
 
@@ -79,8 +80,27 @@ function clientPath(
 ): ResponsePath | undefined {
   const fetchPath = stepRun.step.path;
   if (stepRun.mapping === undefined) return path ? [...(fetchPath ?? []), ...path] : undefined;
-  const list = (fetchPath ?? []).indexOf('@');
-  return (fetchPath ?? []).slice(0, list < 0 ? undefined : list);
+  return batchPath(fetchPath ?? []);
+}
+
+/** The response field that holds an entity fetch's batch: its path up to the first list marker. */
+function batchPath(fetchPath: readonly string[]): ResponsePath {
+  const list = fetchPath.indexOf('@');
+  return fetchPath.slice(0, list < 0 ? undefined : list);
+}
+
+/**
+ * The error of an entity fetch whose request failed (the subgraph down, a bad answer), at the field
+ * that holds the batch, as the errors of a batch that failed as a whole. Apollo Gateway gives it no
+ * path (apollographql/router#4548 added it in the Router).
+ */
+function failedBatchError(reason: unknown, stepRun: StepRun): unknown {
+  if (stepRun.mapping === undefined || !(reason instanceof GraphQLError) || reason.path) return reason;
+  return new GraphQLError(reason.message, {
+    path: batchPath(stepRun.step.path ?? []),
+    extensions: reason.extensions,
+    ...(reason.originalError ? { originalError: reason.originalError } : {}),
+  });
 }
 
 /** Whether the part's request carries fewer representations, or in another order, than Apollo's would. */
@@ -127,7 +147,8 @@ class PlanRun {
       const outcome = outcomes[index] as PromiseSettledResult<SubgraphResponse>;
       if (outcome.status === 'rejected') {
         for (const partRun of callRun.parts)
-          for (const stepRun of partRun.steps) this.addError(stepRun.step, outcome.reason);
+          for (const stepRun of partRun.steps)
+            this.addError(stepRun.step, failedBatchError(outcome.reason, stepRun));
         continue;
       }
       if (retryMerged && callRun.stepCount > 1 && !outcome.value.data) {
