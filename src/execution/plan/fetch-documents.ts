@@ -12,6 +12,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { FRAGMENT_STEP } from './required-arguments.js';
 import type { RequiresSelectionNode } from './representations.js';
 
 /* Reading and cutting the operation documents of query plan fetches (required-arguments-plan.ts). */
@@ -84,8 +85,8 @@ export function fieldsAt(
     rest = path;
   } else {
     // List markers aside, the fetch's entities must lie on the way to the path.
-    const fetchSteps = fetchPath.filter((step) => step !== '@');
-    const steps = path.filter((step) => step !== '@');
+    const fetchSteps = fetchPath.filter(isFieldStep);
+    const steps = path.filter(isFieldStep);
     if (fetchSteps.length > steps.length || fetchSteps.some((step, index) => steps[index] !== step))
       return [];
     const entities = operation.selectionSet.selections[0];
@@ -94,7 +95,7 @@ export function fieldsAt(
     rest = steps.slice(fetchSteps.length);
   }
   for (const key of rest) {
-    if (key === '@') continue;
+    if (!isFieldStep(key)) continue;
     sets = sets.flatMap((set) =>
       fieldsNamed(set, key, undefined).flatMap((field) => (field.selectionSet ? [field.selectionSet] : [])),
     );
@@ -200,4 +201,9 @@ export function sameArguments(
       .sort()
       .join(',');
   return printed(a) === printed(b);
+}
+
+/** Whether a path step names a field: not a list marker (`@`), not a type condition. */
+export function isFieldStep(step: string): boolean {
+  return step !== '@' && !step.startsWith(FRAGMENT_STEP);
 }

@@ -20,12 +20,18 @@ import {
   entityFragments,
   fieldsAt,
   fieldsNamed,
+  isFieldStep,
   mergeSelections,
   sameArguments,
   variablesIn,
   withoutDirectives,
 } from './fetch-documents.js';
-import { argumentsKeyOf, type RequiredArguments, type RequiredField } from './required-arguments.js';
+import {
+  argumentsKeyOf,
+  FRAGMENT_STEP,
+  type RequiredArguments,
+  type RequiredField,
+} from './required-arguments.js';
 import type { RequiresSelectionNode } from './representations.js';
 import type { SchemaFacts } from '../schema-facts.js';
 
@@ -288,12 +294,10 @@ class PlanRewriter {
     for (let index = before.length - 1; index >= 0; index--) {
       const provider = before[index] as FetchAt;
       const edit = this.editOf(provider.node);
-      // At the top, only where the requiring type can be: not in a fragment on another entity type.
+      // Only where the type the field is required on can be: not in a fragment on another type.
+      const on = need.parentPath.length === 0 ? typeName : conditionOf(need.parentPath.at(-1) as string);
       const found = fieldsAt(edit.document, provider.path, parentPath, need.name).filter(
-        ({ condition }) =>
-          condition === undefined ||
-          need.parentPath.length > 0 ||
-          this.facts.supergraphMatches(condition).has(typeName),
+        ({ condition }) => condition === undefined || on === undefined || this.overlap(condition, on),
       );
       if (found.length === 0) continue;
       if (found.some(({ field }) => !covers(field.selectionSet, need.selections))) return false;
@@ -360,6 +364,11 @@ class PlanRewriter {
     return this.clientKeys;
   }
 
+  /** Whether an object can be of both types. */
+  private overlap(a: string, b: string): boolean {
+    return this.facts.supergraphMatches(a).has(b) || this.facts.supergraphMatches(b).has(a);
+  }
+
   private editOf(fetch: FetchNode): Edit {
     let edit = this.edits.get(fetch);
     if (!edit) {
@@ -394,7 +403,7 @@ class PlanRewriter {
     if (!client) return undefined;
     let sets: SelectionSetNode[] = [client.operation.selectionSet];
     for (const key of path) {
-      if (key === '@') continue;
+      if (!isFieldStep(key)) continue;
       sets = sets.flatMap((set) =>
         fieldsNamed(set, key, client.fragments).flatMap((field) =>
           field.selectionSet ? [field.selectionSet] : [],
@@ -454,7 +463,18 @@ function requiresLevel(
   const reached = new Set<string>();
   for (const selection of selections) {
     if (selection.kind !== 'Field') {
-      result.push(selection);
+      const step =
+        selection.typeCondition === undefined ? undefined : FRAGMENT_STEP + selection.typeCondition;
+      const path = step === undefined ? at : [...at, step];
+      const below = step === undefined ? [] : needs.filter((need) => startsWith(need.parentPath, path));
+      if (below.length === 0) {
+        result.push(selection);
+        continue;
+      }
+      const sub = requiresLevel(selection.selections, path, below, requiredPaths, sources);
+      if (!sub) return undefined;
+      reached.add(step as string);
+      result.push({ ...selection, selections: sub });
       continue;
     }
     const path = [...at, selection.name];
@@ -497,4 +517,9 @@ function requiresLevel(
 function hasExactly(field: FieldNode, need: RequiredField): boolean {
   if ((field.directives?.length ?? 0) > 0) return false;
   return argumentsKeyOf(field.arguments ?? [], need.defaults) === need.argumentsKey;
+}
+
+/** The type a `parentPath` step is a condition on; undefined for a field step. */
+function conditionOf(step: string): string | undefined {
+  return step.startsWith(FRAGMENT_STEP) ? step.slice(FRAGMENT_STEP.length) : undefined;
 }

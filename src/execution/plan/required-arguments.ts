@@ -4,6 +4,7 @@ import {
   isCompositeType,
   type CompositeType,
   type NamedType,
+  type Schema,
   type Supergraph,
 } from '@apollo/federation-internals';
 import {
@@ -28,7 +29,10 @@ import type { RequiresSelectionNode } from './representations.js';
 export interface RequiredField {
   /** The field's name. */
   readonly name: string;
-  /** The fields without arguments that lead to it from the requiring type; empty at the top. */
+  /**
+   * The fields without arguments, and the type conditions (`... on Image`), that lead to it from the
+   * requiring type; empty at the top.
+   */
   readonly parentPath: readonly string[];
   readonly arguments: readonly ArgumentNode[];
   /** Its arguments with defaults filled in, as canonical JSON: equal values give equal keys. */
@@ -38,6 +42,9 @@ export interface RequiredField {
   /** The sub-selection the field set gives it, for the representation. */
   readonly selections: readonly RequiresSelectionNode[] | undefined;
 }
+
+/** How a type condition is written as a step of a `parentPath`, as in a plan's rewrite paths. */
+export const FRAGMENT_STEP = '... on ';
 
 export class RequiredArguments {
   private readonly cache = new Map<string, readonly RequiredField[]>();
@@ -87,7 +94,7 @@ export class RequiredArguments {
     const selections = (fieldSet.definitions[0] as { selectionSet: SelectionSetNode }).selectionSet
       .selections;
     const found: RequiredField[] = [];
-    collectFieldsWithArguments(selections, type, [], found);
+    collectFieldsWithArguments(selections, type, [], found, subgraph.schema);
     return found;
   }
 }
@@ -101,8 +108,17 @@ function collectFieldsWithArguments(
   type: CompositeType,
   parentPath: readonly string[],
   found: RequiredField[],
+  schema: Schema,
 ): void {
   for (const selection of selections) {
+    if (selection.kind === Kind.INLINE_FRAGMENT) {
+      const condition = selection.typeCondition?.name.value;
+      const fragmentType = condition === undefined ? type : schema.type(condition);
+      if (!fragmentType || !isCompositeType(fragmentType)) continue;
+      const path = condition === undefined ? parentPath : [...parentPath, `${FRAGMENT_STEP}${condition}`];
+      collectFieldsWithArguments(selection.selectionSet.selections, fragmentType, path, found, schema);
+      continue;
+    }
     if (selection.kind !== Kind.FIELD) continue;
     const definition = 'field' in type ? type.field(selection.name.value) : undefined;
     if (!definition) continue;
@@ -111,7 +127,7 @@ function collectFieldsWithArguments(
       const fieldType = baseType(definition.type as NamedType);
       if (selection.selectionSet && isCompositeType(fieldType)) {
         const path = [...parentPath, selection.name.value];
-        collectFieldsWithArguments(selection.selectionSet.selections, fieldType, path, found);
+        collectFieldsWithArguments(selection.selectionSet.selections, fieldType, path, found, schema);
       }
       continue;
     }

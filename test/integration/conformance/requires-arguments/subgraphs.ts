@@ -16,7 +16,10 @@ interface Article {
   comments: Comment[] | null;
   /** Page views over the last day and the last week. */
   views: { day: number; week: number };
+  cover: Cover | null;
 }
+type Cover = { __typename: 'Image'; id: string } | { __typename: 'Video'; id: string; seconds: number };
+const image = (id: string): Cover => ({ __typename: 'Image', id });
 
 const comment = (id: string, body: string): Comment => ({ id, body });
 
@@ -30,6 +33,7 @@ const articles: Article[] = [
     title: 'Federation in practice',
     priceUsd: 1000,
     views: { day: 40, week: 350 },
+    cover: image('img1'),
     comments: [
       comment('c11', 'Great read'),
       comment('c12', 'Typo in section 2'),
@@ -43,15 +47,31 @@ const articles: Article[] = [
     title: 'Query planning',
     priceUsd: 2000,
     views: { day: 70, week: 280 },
+    cover: { __typename: 'Video', id: 'vid2', seconds: 95 },
     comments: [comment('c21', 'Finally explained'), comment('c22', 'Needs an example')],
   },
-  { id: 'a3', title: 'Empty thoughts', priceUsd: 500, views: { day: 0, week: 0 }, comments: [] },
-  { id: 'a4', title: 'Announcements', priceUsd: 0, views: { day: 5, week: 7 }, comments: null },
+  {
+    id: 'a3',
+    title: 'Empty thoughts',
+    priceUsd: 500,
+    views: { day: 0, week: 0 },
+    cover: null,
+    comments: [],
+  },
+  {
+    id: 'a4',
+    title: 'Announcements',
+    priceUsd: 0,
+    views: { day: 5, week: 7 },
+    cover: image('img4'),
+    comments: null,
+  },
   {
     id: 'a5',
     title: 'Release notes',
     priceUsd: 300,
     views: { day: 1, week: 2 },
+    cover: null,
     comments: [comment('c51', 'First'), comment('c52', 'Thanks'), comment('c53', 'Pinned answer')],
   },
 ];
@@ -67,6 +87,9 @@ const priceIn = (article: Article, currency: string) => {
   if (currency === 'EUR') return Math.round(article.priceUsd * 0.9);
   throw new Error(`Unknown currency ${currency}`);
 };
+
+/** An image's address at a width, as `url(size:)` answers. */
+const imageUrl = (id: string, size: number) => `/img/${id}-${size}.jpg`;
 
 const viewsIn = (article: Article, period: string) => {
   if (period === 'day' || period === 'week') return article.views[period];
@@ -94,6 +117,7 @@ export const blog: SubgraphDefinition = {
       "In cents of the currency."
       price(currency: String! = "USD"): Int!
       stats: Stats!
+      cover: Media
     }
     type Comment @shareable {
       id: ID!
@@ -102,6 +126,18 @@ export const blog: SubgraphDefinition = {
     type Stats @shareable {
       "Page views over the last day or week."
       views(period: String! = "day"): Int!
+    }
+    interface Media {
+      id: ID!
+    }
+    type Image implements Media @shareable {
+      id: ID!
+      "The image's address at a width, in pixels."
+      url(size: Int! = 100): String!
+    }
+    type Video implements Media @shareable {
+      id: ID!
+      seconds: Int!
     }
   `),
   resolvers: {
@@ -123,9 +159,16 @@ export const blog: SubgraphDefinition = {
       comments: (article: Article, { limit }: { limit: number }) => firstComments(article, limit),
       price: (article: Article, { currency }: { currency: string }) => priceIn(article, currency),
       stats: (article: Article) => article,
+      cover: (article: Article) => article.cover,
     },
     Stats: {
       views: (article: Article, { period }: { period: string }) => viewsIn(article, period),
+    },
+    Media: {
+      __resolveType: (cover: Cover) => cover.__typename,
+    },
+    Image: {
+      url: ({ id }: { id: string }, { size }: { size: number }) => imageUrl(id, size),
     },
   },
 };
@@ -135,6 +178,7 @@ interface InsightsReference {
   comments?: Partial<Comment>[] | null;
   price?: number;
   stats?: { views?: number };
+  cover?: { url?: string } | null;
 }
 
 /**
@@ -173,6 +217,20 @@ function requiredEuroPrice(reference: InsightsReference): number {
   return eur;
 }
 
+/** A preview names the cover image at 640 pixels; anything else the gateway sent is an error. */
+function preview(reference: InsightsReference): string | null {
+  if (!('cover' in reference)) throw new Error('The gateway did not send the required cover');
+  const cover = findArticle(reference.id)?.cover ?? null;
+  if (cover === null || cover.__typename !== 'Image') return null;
+  const wanted = imageUrl(cover.id, 640);
+  const url = reference.cover?.url;
+  if (url !== wanted)
+    throw new Error(
+      `Expected cover { ... on Image { url(size: 640) } } = ${wanted}, received ${String(url)}`,
+    );
+  return `preview ${url}`;
+}
+
 function requiredWeeklyViews(reference: InsightsReference): number {
   const views = reference.stats?.views;
   const article = findArticle(reference.id);
@@ -206,9 +264,23 @@ export const insights: SubgraphDefinition = {
       stats: Stats! @external
       "Average daily views over the week; the requirement is nested below a field without arguments."
       dailyAverage: Int! @requires(fields: "stats { views(period: \\"week\\") }")
+      cover: Media @external
+      "The cover image at 640 pixels; null without an image. The requirement sits in a type condition."
+      preview: String @requires(fields: "cover { ... on Image { url(size: 640) } }")
     }
     type Stats @shareable {
       views(period: String! = "day"): Int!
+    }
+    interface Media {
+      id: ID!
+    }
+    type Image implements Media @shareable {
+      id: ID!
+      url(size: Int! = 100): String!
+    }
+    type Video implements Media @shareable {
+      id: ID!
+      seconds: Int!
     }
     type Comment @shareable {
       id: ID!
@@ -228,6 +300,7 @@ export const insights: SubgraphDefinition = {
       recentCount: (reference: InsightsReference) => requiredComments(reference, 10, ['id'])?.length ?? null,
       priceTag: (reference: InsightsReference) => `EUR ${(requiredEuroPrice(reference) / 100).toFixed(2)}`,
       dailyAverage: (reference: InsightsReference) => Math.round(requiredWeeklyViews(reference) / 7),
+      preview,
     },
   },
 };
